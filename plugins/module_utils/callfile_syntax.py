@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pycall.asterisk contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The line syntax of Asterisk call files, both ways.
+
+Asterisk's spooler (pbx_spool) has no quoting: a newline starts a new
+directive, ``#`` after a blank and any unescaped ``;`` start a comment,
+leading blanks of a value are dropped and trailing characters below 33
+are trimmed.  ``check_text`` refuses every value whose meaning would
+change on that trip, ``render_line`` escapes the one character that has
+an escape, and ``parse_lines`` reads a file back exactly as the spooler
+does, so that ``parse(render(x)) == x`` holds for every accepted ``x``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import unicodedata
+
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
+
+# Asterisk reads lines into a fixed buffer; longer lines are skipped.
+MAX_LINE_BYTES = 1022
+
+
+def _describe(char):
+    names = {'\n': 'LF', '\r': 'CR', '\x00': 'NUL', '\t': 'tab'}
+    return names.get(char, 'U+%04X' % ord(char))
+
+
+def check_text(field, value, allow_empty=False, allow_leading_blank=False):
+    """Refuse a value that cannot travel through one call-file line intact."""
+    if not isinstance(value, str):
+        raise ValidationError(field, 'must be a string, not %s' % type(value).__name__, value)
+    if value == '':
+        if allow_empty:
+            return value
+        raise ValidationError(field, 'must not be empty', value)
+    for char in value:
+        # Cc covers C0 (CR, LF, NUL...), DEL and C1; Cs are lone surrogates
+        # that cannot be written as UTF-8 at all.
+        category = unicodedata.category(char)
+        if category == 'Cc':
+            raise ValidationError(field, 'must not contain control characters (found %s)' % _describe(char), value)
+        if category == 'Cs':
+            raise ValidationError(field, 'must be valid Unicode text (found a lone surrogate)', value)
+    if value[-1] in ' \u00a0' or (value[0] == ' ' and not allow_leading_blank):
+        # Asterisk trims trailing blanks and drops leading ones.
+        raise ValidationError(field, 'must not have leading or trailing blanks', value)
+    if value[0] == '#' and not allow_leading_blank:
+        raise ValidationError(field, "must not start with '#' (Asterisk reads it as a comment)", value)
+    if ' #' in value:
+        raise ValidationError(field, "must not contain a blank followed by '#' (Asterisk reads it as a comment)", value)
+    return value
+
+
+def escape(value):
+    """Protect ``;`` from the comment stripper; it is the only escape there is."""
+    return value.replace(';', '\\;')
+
+
+def render_line(key, value, field=None):
+    """One ``Key: value`` line, checked for length after escaping."""
+    line = '%s: %s' % (key, escape(value))
+    if len(line.encode('utf-8')) > MAX_LINE_BYTES:
+        raise ValidationError(field or key, 'line would be longer than %d bytes, which Asterisk skips' % MAX_LINE_BYTES, value)
+    return line
+
+
+def _strip_comments(line):
+    # '#' is a comment at line start or after a blank or tab.
+    start = 0
+    while True:
+        pos = line.find('#', start)
+        if pos < 0:
+            break
+        if pos == 0 or line[pos - 1] in ' \t':
+            line = line[:pos]
+            break
+        start = pos + 1
+    # ';' is a comment unless written '\;', whose backslash is removed.
+    out = []
+    pos = 0
+    while True:
+        semi = line.find(';', pos)
+        if semi < 0:
+            out.append(line[pos:])
+            break
+        if semi > 0 and line[semi - 1] == '\\':
+            out.append(line[pos:semi - 1])
+            out.append(';')
+            pos = semi + 1
+        else:
+            out.append(line[pos:semi])
+            break
+    return ''.join(out)
+
+
+def _rstrip_low(text):
+    end = len(text)
+    while end and ord(text[end - 1]) < 33:
+        end -= 1
+    return text[:end]
+
+
+def _lstrip_low(text):
+    start = 0
+    while start < len(text) and ord(text[start]) < 33:
+        start += 1
+    return text[start:]
+
+
+def parse_lines(text):
+    """Split call-file text into ``(key, value)`` pairs the way pbx_spool does.
+
+    Keys are returned lower-cased (Asterisk compares them without case but
+    does not trim them).  Lines without ``:`` and over-long lines are
+    returned as ``(None, raw_line)`` so callers can report them.
+    """
+    pairs = []
+    for raw in text.split('\n'):
+        if len(raw.encode('utf-8')) > MAX_LINE_BYTES:
+            pairs.append((None, raw))
+            continue
+        line = _rstrip_low(_strip_comments(raw))
+        if not line:
+            continue
+        colon = line.find(':')
+        if colon < 0:
+            pairs.append((None, raw))
+            continue
+        pairs.append((line[:colon].lower(), _lstrip_low(line[colon + 1:])))
+    return pairs
