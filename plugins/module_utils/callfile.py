@@ -62,13 +62,14 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool imp
 CALL_SUFFIX = '.call'
 
 
-def call_filename(name, text, due):
+def call_filename(name, text, due, salt=''):
     """File name of one version of a named call.
 
     The digest covers content and due time because Asterisk keeps the
     first due time it saw for a file name: a changed call needs a new one.
+    ``salt`` makes a deliberate repeat of the same call a file of its own.
     """
-    digest = hashlib.sha256(('%s\0%d' % (text, due)).encode('utf-8')).hexdigest()[:16]
+    digest = hashlib.sha256(('%s\0%d\0%s' % (text, due, salt)).encode('utf-8')).hexdigest()[:16]
     return '%s.%s%s' % (name, digest, CALL_SUFFIX)
 
 

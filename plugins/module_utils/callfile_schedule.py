@@ -68,14 +68,15 @@ def _parse_iso(text, field):
     return _from_datetime(when)
 
 
-def resolve_schedule(when, now=None, field='schedule'):
+def resolve_schedule(when, now=None, field='schedule', clamp=True):
     """Return ``(due_epoch, absolute)`` for a requested dial time.
 
     ``when`` may be None (now), a datetime, epoch seconds (int, float or a
     numeric string), an ISO 8601 string with or without offset, or a
     relative ``+30s``/``+5m``/``+2h``/``+1d``.  ``absolute`` tells whether
     the caller named a fixed instant (idempotency compares those exactly)
-    or a moment relative to the run.  A time in the past means now.
+    or a moment relative to the run.  A time in the past means now, unless
+    ``clamp`` is false: then the requested instant itself is returned.
     """
     now = time.time() if now is None else now
     absolute = True
@@ -109,9 +110,8 @@ def resolve_schedule(when, now=None, field='schedule'):
         raise ScheduleError(field, 'must be a finite time', when)
     # Asterisk compares whole seconds; rounding up never dials early.
     due = int(math.ceil(epoch))
-    floor_now = int(math.ceil(now))
-    if due < floor_now:
-        due = floor_now
+    if clamp:
+        due = max(due, int(math.ceil(now)))
     return due, absolute
 
 

@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pycall.asterisk contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Named calls: spool one exactly once, change it, cancel it.
+
+A named call may have several files over time, ``<name>.<digest>.call``,
+where the digest covers content and due time.  Asterisk fixes a file's
+due time when it first sees the name, so a changed call always gets a new
+file and the old pending one is removed.  Files Asterisk is dialling
+(they carry a StartRetry line) are never touched.  The whole decision
+runs under the spool lock, so concurrent runs cannot both spool.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import time
+import uuid
+
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import (
+    call_filename,
+    call_state,
+    name_of,
+)
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc, resolve_schedule
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import (
+    DEFAULT_MODE,
+    check_filename,
+    clean_staging,
+    remove_callfile,
+    resolve_ownership,
+    scan,
+    spool_lock,
+    write_callfile,
+)
+
+
+def derive_name(spec):
+    """A name from the call's content, so the same call is not spooled twice."""
+    return 'call-%s' % hashlib.sha256(spec.render().encode('utf-8')).hexdigest()[:16]
+
+
+class Found:
+    """One spooled file of a named call, parsed."""
+
+    def __init__(self, spooled):
+        self.file = spooled
+        self.record = parse_callfile(spooled.text) if spooled.text is not None else None
+        self.state = call_state(spooled.location, self.record) if self.record else 'unknown'
+
+    def same_call(self, spec):
+        return self.record is not None and self.record.spec == spec
+
+
+class CallRequest:
+    """What the user wants: a named call, due at a time."""
+
+    def __init__(self, spec, name=None, schedule=None, now=None):
+        self.spec = spec
+        self.name = check_filename(name, 'name') if name is not None else derive_name(spec)
+        self.text = spec.render()
+        self.now = time.time() if now is None else now
+        self.requested, self.absolute = resolve_schedule(schedule, now=self.now, clamp=False)
+        # A fixed time keeps one file name even once it has passed.
+        self.due = max(self.requested, int(self.now))
+        self.filename = call_filename(self.name, self.text, self.requested)
+
+    def matches(self, found):
+        if self.absolute:
+            return found.file.name == self.filename
+        return found.same_call(self.spec)
+
+
+def find_calls(paths, name):
+    """Every file of ``name`` in outgoing and outgoing_done: one scan."""
+    return [Found(f) for f in scan(paths, match=lambda filename: name_of(filename) == name)]
+
+
+def _result(request, status, path, changed, msg, cancelled, in_flight, before):
+    return {
+        'changed': changed,
+        'name': request.name,
+        'status': status,
+        'call_file': path,
+        'content': request.text,
+        'schedule': {'epoch': request.due, 'iso_utc': iso_utc(request.due), 'absolute': request.absolute},
+        'cancelled': cancelled,
+        'in_flight': in_flight,
+        'msg': msg,
+        'diff': {'before': before, 'after': request.text if status != 'absent' else '',
+                 'before_header': path or request.name, 'after_header': path or request.name},
+    }
+
+
+def ensure_call(paths, request, state='present', force=False, owner=None, group=None, mode=DEFAULT_MODE,
+                check_mode=False):
+    """Bring the named call to ``state``; returns a result dict (see the module's RETURN)."""
+    uid, gid = resolve_ownership(paths, owner=owner, group=group)
+    with spool_lock(paths):
+        if not check_mode:
+            clean_staging(paths)
+        calls = find_calls(paths, request.name)
+        pending = [c for c in calls if c.state == 'pending']
+        in_flight = [c.file.path for c in calls if c.state == 'in_progress']
+        finished = [c for c in calls if c.file.location == 'done' and request.matches(c)]
+        before = pending[0].file.text if pending else ''
+        if state == 'absent':
+            cancelled = [c.file.path for c in pending]
+            if not check_mode:
+                for path in cancelled:
+                    remove_callfile(path)
+            status = 'in_progress' if in_flight else 'absent'
+            msg = 'cancelled %d pending file(s)' % len(cancelled) if cancelled else 'no pending call of that name'
+            if in_flight:
+                msg += '; %d file(s) in flight left alone' % len(in_flight)
+            result = _result(request, status, None, bool(cancelled), msg, cancelled, in_flight, before)
+            result['diff']['after'] = ''
+            return result
+        same = [c for c in pending if request.matches(c)]
+        if same and not force:
+            keep = same[0]
+            stale = [c.file.path for c in pending if c is not keep]
+            if not check_mode:
+                for path in stale:
+                    remove_callfile(path)
+            return _result(request, 'pending', keep.file.path, bool(stale), 'call already pending',
+                           stale, in_flight, keep.file.text)
+        if not force:
+            if in_flight:
+                return _result(request, 'in_progress', in_flight[0], False,
+                               'a call of that name is in flight; it is left alone (use force to spool another)',
+                               [], in_flight, before)
+            if finished:
+                done = finished[-1]
+                return _result(request, done.state, done.file.path, False,
+                               'call already ran (%s); use force to place it again' % done.state,
+                               [], in_flight, before)
+        cancelled = [c.file.path for c in pending]
+        target = request.filename
+        if calls:
+            # A repeat (force) must not reuse a name whose archived outcome
+            # would then be overwritten and read as this call's.
+            target = call_filename(request.name, request.text, request.requested, salt=uuid.uuid4().hex)
+        path = '%s/%s' % (paths.outgoing, target)
+        if not check_mode:
+            for old in cancelled:
+                remove_callfile(old)
+            path = write_callfile(paths, target, request.text, request.due, uid=uid, gid=gid, mode=mode)
+        msg = 'spooled' if not cancelled else 'rescheduled (old pending file cancelled)'
+        return _result(request, 'pending', path, True, msg, cancelled, in_flight, before)

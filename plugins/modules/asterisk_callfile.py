@@ -1,0 +1,372 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pycall.asterisk contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: asterisk_callfile
+short_description: Place a phone call through Asterisk by spooling a call file
+version_added: 0.1.0
+description:
+  - Writes an Asterisk call file into the outgoing spool so that Asterisk dials O(channel) and, once
+    the call is answered, runs an application or continues in the dialplan.
+  - The file is staged on the spool's filesystem, handed to Asterisk's user, dated with the
+    requested dial time and renamed into the spool in one step, so Asterisk never reads a partial
+    file and never dials at the wrong time.
+  - Idempotent by call name. A call of the same name and content that is already pending, in
+    flight or finished is not spooled again, unless O(force=true).
+  - Changing a pending call (content or schedule) cancels the old file and spools the new one under
+    a new file name, because Asterisk keeps the first due time it saw for a file name.
+  - Every value is checked before anything touches the disk. Values that would inject directives
+    (newlines, control characters, comment markers) are refused with the parameter's name and the rule.
+author:
+  - pycall.asterisk contributors
+extends_documentation_fragment:
+  - action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+options:
+  name:
+    description:
+      - The call's identity, used for idempotency, rescheduling and cancelling.
+      - Letters, digits and C(_ . @ + -), starting with a letter or digit, at most 200 characters.
+      - When omitted, a name is derived from the call's content, so the same call is not spooled twice.
+      - Use a name per event (for example the alert's id) when the same call must be placed again later.
+    type: str
+  state:
+    description:
+      - V(present) spools the call unless it is already pending or already ran.
+      - V(absent) cancels pending files of the call named O(name). A call Asterisk is already
+        dialling is never disturbed.
+    type: str
+    choices: [present, absent]
+    default: present
+  force:
+    description:
+      - Spool the call again even though a call of this name and content is pending, in flight or finished.
+    type: bool
+    default: false
+  channel:
+    description:
+      - The channel to dial, C(Tech/destination), for example C(PJSIP/100) or C(Local/100@from-internal).
+      - Mutually exclusive with O(trunk_type), O(trunk_name) and O(number).
+    type: str
+  trunk_type:
+    description:
+      - pycall's way to build the channel. With O(trunk_name) and O(number), the channel becomes
+        C(Local/<number>@<trunk_name>) for a C(Local) trunk, else C(<trunk_type>/<trunk_name>/<number>).
+    type: str
+  trunk_name:
+    description:
+      - Trunk name (or dialplan context for C(Local)); see O(trunk_type).
+    type: str
+  number:
+    description:
+      - Number to dial; see O(trunk_type).
+    type: str
+  application:
+    description:
+      - Dialplan application to run once the call is answered, for example C(Playback).
+      - Mutually exclusive with O(context), O(extension) and O(priority). One of O(application) or O(extension) is required
+        when O(state=present).
+      - Letters, digits and C(_), at most 31 characters.
+    type: str
+  data:
+    description:
+      - Arguments passed verbatim to O(application).
+    type: str
+  context:
+    description:
+      - Dialplan context to continue in once answered (with O(extension)). At most 79 characters.
+    type: str
+  extension:
+    description:
+      - Dialplan extension to continue at once answered. At most 79 characters.
+    type: str
+  priority:
+    description:
+      - Dialplan priority, an integer of at least 1; V(1) when O(extension) is given without it.
+      - Labels are not supported by Asterisk's call files.
+    type: int
+  callerid:
+    description:
+      - Caller id presented to the callee, for example C("Ops" <5551234>).
+    type: str
+  variables:
+    description:
+      - Channel variables to set, in order. Values may contain C(;), C(=) and C(:).
+      - Names must not be empty or contain C(=) or blanks; dialplan functions such as C(CALLERID(name)) work.
+    type: dict
+  secret_variables:
+    description:
+      - Like O(variables), for values that must not appear in logs or output (they are still written
+        to the call file, which is not world-readable).
+    type: dict
+  account:
+    description:
+      - Account code of the call.
+    type: str
+  wait_time:
+    description:
+      - Seconds to wait for an answer, at least 1 (Asterisk's default is 45).
+    type: int
+  retry_time:
+    description:
+      - Seconds between attempts, at least 1 (Asterisk's default is 300).
+    type: int
+  max_retries:
+    description:
+      - Retries after the first attempt, at least 0 (Asterisk's default is 0).
+    type: int
+  codecs:
+    description:
+      - Codec entries, each written as its own C(Codecs) line, for example C(ulaw,alaw) or C(!g729).
+    type: list
+    elements: str
+  archive:
+    description:
+      - Whether Asterisk moves the finished file to C(outgoing_done) with a C(Status) line.
+      - Defaults to V(true) in this module (Asterisk's own default is V(false)), because the archived
+        record is how a later run knows that the call already happened and how its outcome is read.
+    type: bool
+    default: true
+  always_delete:
+    description:
+      - Whether Asterisk deletes the file after the call even when its mtime is in the future.
+      - When omitted Asterisk's default (V(true)) applies.
+    type: bool
+  early_media:
+    description:
+      - Whether early media counts as an answer (written as C(early_media)).
+    type: bool
+  schedule:
+    description:
+      - When to dial, read on the target host's clock.
+      - ISO 8601 with an offset (C(2026-12-24T09:30:00+01:00), C(...Z)) is an exact instant; without an
+        offset it is the target host's local time.
+      - Epoch seconds (C(1798101000)) are exact.
+      - Relative times C(+30s), C(+5m), C(+2h), C(+1d) count from the moment the module runs; C(now) is the default.
+      - A time in the past dials now.
+      - For idempotency, an absolute schedule must match the pending call's due time; a relative one
+        is satisfied by any pending or finished call of the same name and content.
+    type: str
+    default: now
+  owner:
+    description:
+      - User that owns the call file. Asterisk must own it to update it; a file it cannot update is
+        retried forever.
+      - Defaults to the owner of the spool directory, which is the user Asterisk runs as.
+      - The module fails before writing if it cannot hand the file to this user (it must run as root
+        or as that user).
+    type: str
+  group:
+    description:
+      - Group of the call file. Defaults to the group of the spool directory.
+    type: str
+  mode:
+    description:
+      - Permissions of the call file, as an octal string such as C('0640'). Defaults to C(0640), never
+        world-readable, because variables can carry secrets.
+    type: raw
+  spool_dir:
+    description:
+      - The C(outgoing) directory Asterisk watches.
+      - Defaults to C(<astspooldir>/outgoing), with C(astspooldir) read from C(/etc/asterisk/asterisk.conf),
+        else C(/var/spool/asterisk/outgoing).
+    type: path
+  staging_dir:
+    description:
+      - Where the file is written before it is renamed into O(spool_dir). Must be on the same filesystem.
+      - Defaults to C(tmp) beside O(spool_dir), as Asterisk packages ship it.
+    type: path
+notes:
+  - Asterisk's spooler keeps no time zones; the file's mtime is the due time, in whole seconds.
+  - A past due time dials now.
+  - Runs on the Asterisk host. Reads the spool once per run.
+seealso:
+  - name: Asterisk call files
+    description: How Asterisk reads call files from its outgoing spool.
+    link: https://docs.asterisk.org/Configuration/Interfaces/Asterisk-Call-Files-Spooling/
+'''
+
+EXAMPLES = r'''
+- name: Call now and play hello-world (the classic pycall example)
+  pycall.asterisk.asterisk_callfile:
+    trunk_type: Local
+    trunk_name: from-internal
+    number: "18002223333"
+    application: Playback
+    data: hello-world
+
+- name: The same call in one hour
+  pycall.asterisk.asterisk_callfile:
+    name: hello-in-an-hour
+    trunk_type: Local
+    trunk_name: from-internal
+    number: "18002223333"
+    application: Playback
+    data: hello-world
+    schedule: +1h
+
+- name: The same call at a fixed date and time (an exact instant, whatever the host's zone)
+  pycall.asterisk.asterisk_callfile:
+    name: new-year-greeting
+    channel: Local/18002223333@from-internal
+    application: Playback
+    data: hello-world
+    schedule: "2027-01-01T00:00:00+01:00"
+
+- name: A call file handed to Asterisk's user explicitly, running as that user (no root needed)
+  pycall.asterisk.asterisk_callfile:
+    channel: Local/18002223333@from-internal
+    application: Playback
+    data: hello-world
+    owner: asterisk
+  become: true
+  become_user: asterisk
+
+- name: Page the on-call engineer with the alert's id in a channel variable
+  pycall.asterisk.asterisk_callfile:
+    name: "page-{{ alert_id }}"
+    channel: "PJSIP/{{ oncall_extension }}"
+    callerid: '"Alerting" <5550100>'
+    context: alert-announce
+    extension: s
+    variables:
+      ALERT_ID: "{{ alert_id }}"
+      ALERT_SUMMARY: "{{ alert_summary }}"
+    max_retries: 2
+    retry_time: 60
+    wait_time: 30
+  become: true
+
+- name: Cancel that page if it has not started dialling yet
+  pycall.asterisk.asterisk_callfile:
+    name: "page-{{ alert_id }}"
+    state: absent
+  become: true
+'''
+
+RETURN = r'''
+name:
+  description: The call's name (given or derived from its content).
+  returned: always
+  type: str
+  sample: page-4711
+call_file:
+  description:
+    - The call file that represents the call, in the spool or in the archive, if any.
+    - Named C(<name>.<digest>.call); the digest covers content and due time.
+  returned: always
+  type: str
+  sample: /var/spool/asterisk/outgoing/page-4711.3f2c9a7b1d0e4f68.call
+status:
+  description:
+    - The call's state after the run.
+    - C(pending) (queued, waiting for its due time), C(in_progress) (Asterisk is dialling or waiting to
+      retry), C(completed) (answered), C(failed), C(expired) (retries used up) or C(absent).
+  returned: always
+  type: str
+  sample: pending
+schedule:
+  description: When the call is due.
+  returned: always
+  type: dict
+  contains:
+    epoch:
+      description: Due time in epoch seconds.
+      type: int
+      sample: 1798101000
+    iso_utc:
+      description: Due time in ISO 8601, UTC.
+      type: str
+      sample: "2026-12-24T08:30:00Z"
+    absolute:
+      description: Whether the schedule named a fixed instant (not now or a relative time).
+      type: bool
+      sample: true
+content:
+  description: The call file's text as wanted by this task.
+  returned: always
+  type: str
+  sample: "Channel: Local/18002223333@from-internal\nApplication: Playback\nData: hello-world\nArchive: yes\n"
+cancelled:
+  description: Pending call files of this name that were removed (replaced or cancelled).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+in_flight:
+  description: Call files of this name that Asterisk is dialling; they are never touched.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+msg:
+  description: What the module did.
+  returned: always
+  type: str
+  sample: spooled
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import run_callfile_task
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            name=dict(type='str'),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            force=dict(type='bool', default=False),
+            channel=dict(type='str'),
+            trunk_type=dict(type='str'),
+            trunk_name=dict(type='str'),
+            number=dict(type='str'),
+            application=dict(type='str'),
+            data=dict(type='str'),
+            context=dict(type='str'),
+            extension=dict(type='str'),
+            priority=dict(type='int'),
+            callerid=dict(type='str'),
+            variables=dict(type='dict'),
+            secret_variables=dict(type='dict', no_log=True),
+            account=dict(type='str'),
+            wait_time=dict(type='int'),
+            retry_time=dict(type='int'),
+            max_retries=dict(type='int'),
+            codecs=dict(type='list', elements='str'),
+            archive=dict(type='bool', default=True),
+            always_delete=dict(type='bool'),
+            early_media=dict(type='bool'),
+            schedule=dict(type='str', default='now'),
+            owner=dict(type='str'),
+            group=dict(type='str'),
+            mode=dict(type='raw'),
+            spool_dir=dict(type='path'),
+            staging_dir=dict(type='path'),
+        ),
+        mutually_exclusive=[
+            ('channel', 'trunk_type'), ('channel', 'trunk_name'), ('channel', 'number'),
+            ('application', 'context'), ('application', 'extension'), ('application', 'priority'),
+        ],
+        required_together=[('trunk_type', 'trunk_name', 'number')],
+        required_if=[('state', 'absent', ('name',))],
+        supports_check_mode=True,
+    )
+    run_callfile_task(module)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,152 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pycall.asterisk contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Argument handling and the decisions of a named call, on a plain directory."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import time
+
+import pytest
+
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import (
+    build_spec,
+    manage_call,
+    parse_mode,
+)
+
+SEED = {'trunk_type': 'Local', 'trunk_name': 'from-internal', 'number': '18002223333',
+        'application': 'Playback', 'data': 'hello-world', 'archive': True, 'state': 'present',
+        'schedule': 'now', 'force': False}
+
+
+def params(spool, **extra):
+    out = dict(SEED, spool_dir=spool.outgoing)
+    out.update(extra)
+    return out
+
+
+def files(path):
+    return sorted(name for name in os.listdir(path) if not name.startswith('.pycall.lock'))
+
+
+def test_seed_parameters_build_the_pycall_channel():
+    spec = build_spec(SEED)
+    assert spec.channel == 'Local/18002223333@from-internal'
+    assert spec.render().endswith('Archive: yes\n')
+
+
+def test_channel_or_trunk_is_required():
+    with pytest.raises(ValidationError, match='channel: is required'):
+        build_spec({'application': 'Echo'})
+
+
+def test_errors_name_the_parameter():
+    with pytest.raises(ValidationError) as info:
+        build_spec(dict(SEED, number='1\nApplication: System'))
+    assert info.value.field == 'number'
+    with pytest.raises(ValidationError) as info:
+        build_spec(dict(SEED, secret_variables={'TOKEN': 'x\n'}))
+    assert info.value.field == 'secret_variables[TOKEN]'
+    assert 'x\n' not in str(info.value)
+    with pytest.raises(ValidationError, match='secret_variables: must not repeat'):
+        build_spec(dict(SEED, variables={'A': '1'}, secret_variables={'A': '2'}))
+
+
+def test_secret_variables_are_written_after_plain_ones():
+    spec = build_spec(dict(SEED, variables={'A': '1'}, secret_variables={'PIN': '1234'}))
+    assert spec.variables == [('A', '1'), ('PIN', '1234')]
+
+
+@pytest.mark.parametrize('value, expected', [(None, 0o640), ('0600', 0o600), ('640', 0o640), (0o600, 0o600)])
+def test_mode(value, expected):
+    assert parse_mode(value) == expected
+
+
+@pytest.mark.parametrize('value', ['rw-r-----', '0999', '', '77777', True])
+def test_bad_mode(value):
+    with pytest.raises(ValidationError, match='mode'):
+        parse_mode(value)
+
+
+def test_same_call_twice_is_spooled_once(spool):
+    first = manage_call(params(spool))
+    second = manage_call(params(spool))
+    assert first['changed'] and not second['changed']
+    assert first['name'] == second['name'] and first['name'].startswith('call-')
+    assert second['status'] == 'pending' and second['call_file'] == first['call_file']
+    assert files(spool.outgoing) == [os.path.basename(first['call_file'])]
+
+
+def test_check_mode_writes_nothing(spool):
+    result = manage_call(params(spool), check_mode=True)
+    assert result['changed'] and result['status'] == 'pending'
+    assert files(spool.outgoing) == [] and files(spool.staging) == []
+
+
+def test_changed_call_gets_a_new_file_and_the_old_is_cancelled(spool):
+    later = int(time.time()) + 3600
+    first = manage_call(params(spool, name='wake', schedule=str(later)))
+    same = manage_call(params(spool, name='wake', schedule=str(later)))
+    moved = manage_call(params(spool, name='wake', schedule=str(later + 60)))
+    assert not same['changed']
+    assert moved['changed'] and moved['cancelled'] == [first['call_file']]
+    assert moved['call_file'] != first['call_file']
+    assert files(spool.outgoing) == [os.path.basename(moved['call_file'])]
+    assert int(os.stat(moved['call_file']).st_mtime) == later + 60
+    assert moved['diff']['before'] == first['content']
+
+
+def test_call_that_already_ran_is_not_repeated_unless_forced(spool):
+    first = manage_call(params(spool, name='once'))
+    # What Asterisk does with an archived call: move it and append the status.
+    done = os.path.join(spool.done, os.path.basename(first['call_file']))
+    os.rename(first['call_file'], done)
+    with open(done, 'a') as handle:
+        handle.write('Status: Completed\n')
+    again = manage_call(params(spool, name='once'))
+    assert not again['changed'] and again['status'] == 'completed' and again['call_file'] == done
+    forced = manage_call(params(spool, name='once', force=True))
+    assert forced['changed'] and forced['status'] == 'pending'
+    assert os.path.basename(forced['call_file']) != os.path.basename(done)
+
+
+def test_in_flight_call_is_never_touched(spool):
+    first = manage_call(params(spool, name='busy'))
+    with open(first['call_file'], 'a') as handle:
+        handle.write('StartRetry: 99 1 (%d)\n' % int(time.time()))
+    changed = manage_call(params(spool, name='busy', data='goodbye'))
+    cancel = manage_call(params(spool, name='busy', state='absent'))
+    assert not changed['changed'] and changed['status'] == 'in_progress'
+    assert 'in flight' in changed['msg']
+    assert not cancel['changed'] and cancel['in_flight'] == [first['call_file']]
+    assert os.path.exists(first['call_file'])
+
+
+def test_absent_cancels_pending(spool):
+    first = manage_call(params(spool, name='cancel-me', schedule='+1h'))
+    check = manage_call(params(spool, name='cancel-me', state='absent'), check_mode=True)
+    assert check['changed'] and os.path.exists(first['call_file'])
+    gone = manage_call(params(spool, name='cancel-me', state='absent'))
+    again = manage_call(params(spool, name='cancel-me', state='absent'))
+    assert gone['changed'] and gone['status'] == 'absent' and gone['cancelled'] == [first['call_file']]
+    assert not again['changed']
+    assert files(spool.outgoing) == []
+
+
+def test_relative_schedule_is_satisfied_by_the_pending_call(spool):
+    first = manage_call(params(spool, name='rel', schedule='+1h'))
+    second = manage_call(params(spool, name='rel', schedule='+1h'))
+    assert not second['changed'] and second['call_file'] == first['call_file']
+
+
+def test_bad_schedule_and_name_leave_nothing(spool):
+    with pytest.raises(ValidationError, match='schedule'):
+        manage_call(params(spool, schedule='yesterday-ish'))
+    with pytest.raises(ValidationError, match='name'):
+        manage_call(params(spool, name='../../etc/x'))
+    assert files(spool.outgoing) == [] and files(spool.staging) == []
