@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import os
 import time
 import uuid
 
@@ -24,6 +25,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import (
     call_state,
     name_of,
 )
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc, resolve_schedule
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import (
@@ -49,7 +51,8 @@ class Found:
     def __init__(self, spooled):
         self.file = spooled
         self.record = parse_callfile(spooled.text) if spooled.text is not None else None
-        self.state = call_state(spooled.location, self.record) if self.record else 'unknown'
+        valid = self.record is not None and self.record.spec is not None
+        self.state = call_state(spooled.location, self.record) if valid else 'unknown'
 
     def same_call(self, spec):
         return self.record is not None and self.record.spec == spec
@@ -58,12 +61,14 @@ class Found:
 class CallRequest:
     """What the user wants: a named call, due at a time."""
 
-    def __init__(self, spec, name=None, schedule=None, now=None):
+    def __init__(self, spec, name=None, schedule=None, now=None, offset=0):
         self.spec = spec
         self.name = check_filename(name, 'name') if name is not None else derive_name(spec)
         self.text = spec.render()
         self.now = time.time() if now is None else now
         self.requested, self.absolute = resolve_schedule(schedule, now=self.now, clamp=False)
+        # Spacing within a batch shifts each call from the common schedule.
+        self.requested += offset
         # A fixed time keeps one file name even once it has passed.
         self.due = max(self.requested, int(self.now))
         self.filename = call_filename(self.name, self.text, self.requested)
@@ -74,9 +79,9 @@ class CallRequest:
         return found.same_call(self.spec)
 
 
-def find_calls(paths, name):
-    """Every file of ``name`` in outgoing and outgoing_done: one scan."""
-    return [Found(f) for f in scan(paths, match=lambda filename: name_of(filename) == name)]
+def find_calls(paths, names):
+    """Every file of the named calls in outgoing and outgoing_done: one scan."""
+    return [Found(f) for f in scan(paths, match=lambda filename: name_of(filename) in names)]
 
 
 def _result(request, status, path, changed, msg, cancelled, in_flight, before):
@@ -95,59 +100,80 @@ def _result(request, status, path, changed, msg, cancelled, in_flight, before):
     }
 
 
-def ensure_call(paths, request, state='present', force=False, owner=None, group=None, mode=DEFAULT_MODE,
-                check_mode=False):
-    """Bring the named call to ``state``; returns a result dict (see the module's RETURN)."""
+def _ensure_one(paths, request, calls, state, force, uid, gid, mode, check_mode):
+    pending = [c for c in calls if c.state == 'pending']
+    in_flight = [c.file.path for c in calls if c.state == 'in_progress']
+    finished = [c for c in calls if c.file.location == 'done' and request.matches(c)]
+    before = pending[0].file.text if pending else ''
+    if state == 'absent':
+        cancelled = [c.file.path for c in pending]
+        if not check_mode:
+            for path in cancelled:
+                remove_callfile(path)
+        status = 'in_progress' if in_flight else 'absent'
+        msg = 'cancelled %d pending file(s)' % len(cancelled) if cancelled else 'no pending call of that name'
+        if in_flight:
+            msg += '; %d file(s) in flight left alone' % len(in_flight)
+        result = _result(request, status, None, bool(cancelled), msg, cancelled, in_flight, before)
+        result['diff']['after'] = ''
+        return result
+    same = [c for c in pending if request.matches(c)]
+    if same and not force:
+        keep = same[0]
+        stale = [c.file.path for c in pending if c is not keep]
+        if not check_mode:
+            for path in stale:
+                remove_callfile(path)
+        return _result(request, 'pending', keep.file.path, bool(stale), 'call already pending',
+                       stale, in_flight, keep.file.text)
+    if not force:
+        if in_flight:
+            return _result(request, 'in_progress', in_flight[0], False,
+                           'a call of that name is in flight; it is left alone (use force to spool another)',
+                           [], in_flight, before)
+        if finished:
+            done = finished[-1]
+            return _result(request, done.state, done.file.path, False,
+                           'call already ran (%s); use force to place it again' % done.state,
+                           [], in_flight, before)
+    cancelled = [c.file.path for c in pending]
+    target = request.filename
+    if calls:
+        # A repeat (force) must not reuse a name whose archived outcome
+        # would then be overwritten and read as this call's.
+        target = call_filename(request.name, request.text, request.requested, salt=uuid.uuid4().hex)
+    path = os.path.join(paths.outgoing, target)
+    if not check_mode:
+        for old in cancelled:
+            remove_callfile(old)
+        path = write_callfile(paths, target, request.text, request.due, uid=uid, gid=gid, mode=mode)
+    msg = 'spooled' if not cancelled else 'rescheduled (old pending file cancelled)'
+    return _result(request, 'pending', path, True, msg, cancelled, in_flight, before)
+
+
+def ensure_calls(paths, requests, state='present', force=False, owner=None, group=None, mode=DEFAULT_MODE,
+                 check_mode=False):
+    """Bring each named call to ``state``: one lock, one scan, a result per call.
+
+    The requests are already validated (building them is the validation),
+    so a batch either fails before anything is written or is spooled whole.
+    """
+    names = [request.name for request in requests]
+    if len(set(names)) != len(names):
+        duplicate = sorted(set(n for n in names if names.count(n) > 1))[0]
+        raise ValidationError('name', 'must be unique within one task (%s is repeated)' % duplicate, duplicate)
     uid, gid = resolve_ownership(paths, owner=owner, group=group)
+    wanted = set(names)
     with spool_lock(paths):
         if not check_mode:
             clean_staging(paths)
-        calls = find_calls(paths, request.name)
-        pending = [c for c in calls if c.state == 'pending']
-        in_flight = [c.file.path for c in calls if c.state == 'in_progress']
-        finished = [c for c in calls if c.file.location == 'done' and request.matches(c)]
-        before = pending[0].file.text if pending else ''
-        if state == 'absent':
-            cancelled = [c.file.path for c in pending]
-            if not check_mode:
-                for path in cancelled:
-                    remove_callfile(path)
-            status = 'in_progress' if in_flight else 'absent'
-            msg = 'cancelled %d pending file(s)' % len(cancelled) if cancelled else 'no pending call of that name'
-            if in_flight:
-                msg += '; %d file(s) in flight left alone' % len(in_flight)
-            result = _result(request, status, None, bool(cancelled), msg, cancelled, in_flight, before)
-            result['diff']['after'] = ''
-            return result
-        same = [c for c in pending if request.matches(c)]
-        if same and not force:
-            keep = same[0]
-            stale = [c.file.path for c in pending if c is not keep]
-            if not check_mode:
-                for path in stale:
-                    remove_callfile(path)
-            return _result(request, 'pending', keep.file.path, bool(stale), 'call already pending',
-                           stale, in_flight, keep.file.text)
-        if not force:
-            if in_flight:
-                return _result(request, 'in_progress', in_flight[0], False,
-                               'a call of that name is in flight; it is left alone (use force to spool another)',
-                               [], in_flight, before)
-            if finished:
-                done = finished[-1]
-                return _result(request, done.state, done.file.path, False,
-                               'call already ran (%s); use force to place it again' % done.state,
-                               [], in_flight, before)
-        cancelled = [c.file.path for c in pending]
-        target = request.filename
-        if calls:
-            # A repeat (force) must not reuse a name whose archived outcome
-            # would then be overwritten and read as this call's.
-            target = call_filename(request.name, request.text, request.requested, salt=uuid.uuid4().hex)
-        path = '%s/%s' % (paths.outgoing, target)
-        if not check_mode:
-            for old in cancelled:
-                remove_callfile(old)
-            path = write_callfile(paths, target, request.text, request.due, uid=uid, gid=gid, mode=mode)
-        msg = 'spooled' if not cancelled else 'rescheduled (old pending file cancelled)'
-        return _result(request, 'pending', path, True, msg, cancelled, in_flight, before)
+        by_name = {}
+        for found in find_calls(paths, wanted):
+            by_name.setdefault(name_of(found.file.name), []).append(found)
+        return [_ensure_one(paths, request, by_name.get(request.name, []), state, force, uid, gid, mode, check_mode)
+                for request in requests]
+
+
+def ensure_call(paths, request, **kwargs):
+    """Bring one named call to ``state``; returns a result dict (see the module's RETURN)."""
+    return ensure_calls(paths, [request], **kwargs)[0]

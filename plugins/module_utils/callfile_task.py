@@ -11,11 +11,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import time
+
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import (
     CallFileError,
     ValidationError,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_call
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import wait_for_outcome
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec, build_channel
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import DEFAULT_MODE, SpoolPaths
 
@@ -65,18 +69,97 @@ def build_spec(params):
         raise
 
 
+# secret_variables stays task-level only: entries of a list are not masked by no_log.
+_CALL_KEYS = ('name', 'channel', 'trunk_type', 'trunk_name', 'number', 'variables', 'schedule') + _SPEC_OPTIONS
+_DIAL_KEYS = ('channel', 'trunk_type', 'trunk_name', 'number')
+_ACTION_KEYS = ('application', 'data', 'context', 'extension', 'priority')
+
+
+def merge_call(defaults, entry, index):
+    """One entry of ``calls`` over the task-level options, errors naming ``calls[i]``."""
+    if not isinstance(entry, dict):
+        raise ValidationError('calls[%d]' % index, 'must be a mapping of call options')
+    unknown = sorted(set(entry) - set(_CALL_KEYS))
+    if unknown:
+        raise ValidationError('calls[%d]' % index, 'unsupported option(s): %s' % ', '.join(unknown))
+    merged = dict((key, defaults.get(key)) for key in _CALL_KEYS + ('secret_variables',))
+    given = dict((key, value) for key, value in entry.items() if value is not None)
+    # An entry that says whom to dial or what to run replaces that whole group.
+    for group in (_DIAL_KEYS, _ACTION_KEYS):
+        if any(key in given for key in group):
+            for key in group:
+                merged[key] = None
+    merged.update(given)
+    if entry.get('name') is None and defaults.get('name') is not None:
+        merged['name'] = '%s-%d' % (defaults['name'], index + 1)
+    return merged
+
+
+def _requests(params, now):
+    entries = params.get('calls')
+    if not entries:
+        return [CallRequest(build_spec(params), name=params.get('name'), schedule=params.get('schedule'), now=now)], False
+    spacing = params.get('spacing') or 0
+    requests = []
+    for index, entry in enumerate(entries):
+        try:
+            merged = merge_call(params, entry, index)
+            requests.append(CallRequest(build_spec(merged), name=merged.get('name'), schedule=merged.get('schedule'),
+                                        now=now, offset=index * spacing))
+        except ValidationError as exc:
+            if exc.field.startswith('calls['):
+                raise
+            raise exc.renamed('calls[%d].%s' % (index, exc.field))
+    return requests, True
+
+
+def _wait(paths, results, timeout):
+    deadline = time.time() + timeout
+    for result in results:
+        if result['status'] not in ('pending', 'in_progress') or not result['call_file']:
+            result.update(timed_out=False, attempts=result.get('attempts', 0))
+            continue
+        status, record, timed_out = wait_for_outcome(paths, result['call_file'], max(0, deadline - time.time()))
+        result.update(status=status, timed_out=timed_out, attempts=len(record.attempts) if record else 0)
+        if not timed_out:
+            result['call_file'] = os.path.join(paths.done, os.path.basename(result['call_file']))
+
+
 def manage_call(params, check_mode=False):
     """Run the task described by module parameters; returns the result dict."""
     paths = SpoolPaths(outgoing=params.get('spool_dir'), staging=params.get('staging_dir'))
     mode = parse_mode(params.get('mode'))
-    if params.get('state') == 'absent':
+    state = params.get('state') or 'present'
+    if params.get('spacing') is not None and params['spacing'] < 0:
+        raise ValidationError('spacing', 'must be an integer >= 0', params['spacing'])
+    if params.get('wait') and params.get('archive') is False:
+        raise ValidationError('wait', 'needs archive=true: the archived Status is the outcome it waits for')
+    if state == 'absent':
         # Cancelling needs only the name; content is not compared.
-        spec = CallSpec('Local/cancel@pycall', application='NoOp')
+        placeholder = CallSpec('Local/cancel@pycall', application='NoOp')
+        names = [params.get('name')] if not params.get('calls') else [
+            merge_call(params, entry, index).get('name') for index, entry in enumerate(params['calls'])]
+        if None in names:
+            raise ValidationError('name', 'is required to cancel a call (state=absent)')
+        requests, batch = [CallRequest(placeholder, name=name) for name in names], bool(params.get('calls'))
     else:
-        spec = build_spec(params)
-    request = CallRequest(spec, name=params.get('name'), schedule=params.get('schedule'))
-    return ensure_call(paths, request, state=params.get('state') or 'present', force=params.get('force'),
-                       owner=params.get('owner'), group=params.get('group'), mode=mode, check_mode=check_mode)
+        requests, batch = _requests(params, time.time())
+    results = ensure_calls(paths, requests, state=state, force=params.get('force'), owner=params.get('owner'),
+                           group=params.get('group'), mode=mode, check_mode=check_mode)
+    if state == 'absent':
+        for result in results:
+            result['content'] = ''
+    if params.get('wait') and not check_mode and state == 'present':
+        _wait(paths, results, params.get('wait_timeout') or 0)
+    if not batch:
+        return results[0]
+    diff = {'before': ''.join(r['diff']['before'] for r in results),
+            'after': ''.join(r['diff']['after'] for r in results)}
+    for result in results:
+        del result['diff']
+    changed = [r for r in results if r['changed']]
+    return {'changed': bool(changed), 'calls': results, 'diff': diff,
+            'msg': '%d of %d call(s) changed' % (len(changed), len(results))}
 
 
 def run_callfile_task(module):
@@ -90,6 +173,4 @@ def run_callfile_task(module):
     diff = result.pop('diff')
     if module._diff:
         result['diff'] = diff
-    if module.params.get('state') == 'absent':
-        result['content'] = ''
     module.exit_json(**result)

@@ -189,6 +189,39 @@ options:
       - Where the file is written before it is renamed into O(spool_dir). Must be on the same filesystem.
       - Defaults to C(tmp) beside O(spool_dir), as Asterisk packages ship it.
     type: path
+  calls:
+    description:
+      - Several calls in one run, for example an on-call list or a wake-up roster. Each entry is a
+        mapping of call options (O(name), O(channel), O(trunk_type), O(trunk_name), O(number),
+        O(application), O(data), O(context), O(extension), O(priority), O(callerid), O(variables),
+        O(account), O(wait_time), O(retry_time), O(max_retries), O(codecs), O(archive),
+        O(always_delete), O(early_media), O(schedule)); options given at task level are the defaults
+        of every entry. An entry that names whom to dial or what to run replaces that whole group.
+      - Every entry is validated before any file is written, so one invalid entry writes nothing;
+        errors name the entry, for example C(calls[2].number).
+      - Without a per-entry O(name), entry I(i) is named C(<name>-<i>) when the task has a O(name),
+        else from its content. O(secret_variables) is accepted at task level only.
+      - The spool is read once for the whole list.
+    type: list
+    elements: dict
+  spacing:
+    description:
+      - With O(calls), seconds between the schedules of consecutive entries (entry I(i) is due
+        O(schedule) plus I(i) times O(spacing)).
+    type: int
+    default: 0
+  wait:
+    description:
+      - Wait until Asterisk reports the call's outcome (the C(Status) line of the archived file) or
+        O(wait_timeout) passes, and return it in RV(status), with RV(attempts) and RV(timed_out).
+      - Needs O(archive=true). A timeout is not a failure; use C(failed_when) on RV(status) or RV(timed_out).
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait in total when O(wait=true).
+    type: int
+    default: 300
 notes:
   - Asterisk's spooler keeps no time zones; the file's mtime is the due time, in whole seconds.
   - A past due time dials now.
@@ -248,6 +281,43 @@ EXAMPLES = r'''
     max_retries: 2
     retry_time: 60
     wait_time: 30
+  become: true
+
+- name: Page the primary on-call and wait for the answer
+  pycall.asterisk.asterisk_callfile:
+    name: "page-{{ alert_id }}-primary"
+    channel: "PJSIP/{{ primary_extension }}"
+    context: alert-announce
+    extension: s
+    variables:
+      ALERT_ID: "{{ alert_id }}"
+    wait: true
+    wait_timeout: 120
+  register: primary
+  become: true
+
+- name: Page the secondary only if the primary did not answer
+  pycall.asterisk.asterisk_callfile:
+    name: "page-{{ alert_id }}-secondary"
+    channel: "PJSIP/{{ secondary_extension }}"
+    context: alert-announce
+    extension: s
+    variables:
+      ALERT_ID: "{{ alert_id }}"
+  when: primary.status != 'completed'
+  become: true
+
+- name: Wake-up roster, one call every 30 seconds, validated as a whole before anything is written
+  pycall.asterisk.asterisk_callfile:
+    name: wakeup-2026-12-24
+    application: Playback
+    data: hello-world
+    schedule: "2026-12-24T06:30:00"
+    spacing: 30
+    calls:
+      - channel: PJSIP/201
+      - channel: PJSIP/202
+      - channel: PJSIP/203
   become: true
 
 - name: Cancel that page if it has not started dialling yet
@@ -312,6 +382,22 @@ in_flight:
   type: list
   elements: str
   sample: []
+attempts:
+  description: Dial attempts Asterisk made (its StartRetry lines).
+  returned: when O(wait=true)
+  type: int
+  sample: 1
+timed_out:
+  description: Whether O(wait_timeout) passed before Asterisk reported an outcome; RV(status) is then the last state seen.
+  returned: when O(wait=true)
+  type: bool
+  sample: false
+calls:
+  description: With O(calls), one result per entry, each with the keys above.
+  returned: when O(calls) is given
+  type: list
+  elements: dict
+  sample: [{"name": "oncall-1", "status": "pending", "changed": true}]
 msg:
   description: What the module did.
   returned: always
@@ -356,6 +442,10 @@ def main():
             mode=dict(type='raw'),
             spool_dir=dict(type='path'),
             staging_dir=dict(type='path'),
+            calls=dict(type='list', elements='dict'),
+            spacing=dict(type='int', default=0),
+            wait=dict(type='bool', default=False),
+            wait_timeout=dict(type='int', default=300),
         ),
         mutually_exclusive=[
             ('channel', 'trunk_type'), ('channel', 'trunk_name'), ('channel', 'number'),

@@ -150,3 +150,55 @@ def test_bad_schedule_and_name_leave_nothing(spool):
     with pytest.raises(ValidationError, match='name'):
         manage_call(params(spool, name='../../etc/x'))
     assert files(spool.outgoing) == [] and files(spool.staging) == []
+
+
+def test_batch_spools_every_entry_spaced_in_one_run(spool):
+    base = int(time.time()) + 600
+    result = manage_call(params(spool, name='roster', schedule=str(base), spacing=30,
+                                calls=[{'channel': 'PJSIP/201'}, {'channel': 'PJSIP/202'},
+                                       {'trunk_type': 'SIP', 'trunk_name': 't', 'number': '3', 'name': 'third'}]))
+    assert result['changed'] and [c['name'] for c in result['calls']] == ['roster-1', 'roster-2', 'third']
+    due = [int(os.stat(c['call_file']).st_mtime) for c in result['calls']]
+    assert due == [base, base + 30, base + 60]
+    assert result['calls'][2]['content'].startswith('Channel: SIP/t/3\n')
+    again = manage_call(params(spool, name='roster', schedule=str(base), spacing=30,
+                               calls=[{'channel': 'PJSIP/201'}, {'channel': 'PJSIP/202'},
+                                      {'trunk_type': 'SIP', 'trunk_name': 't', 'number': '3', 'name': 'third'}]))
+    assert not again['changed']
+
+
+def test_batch_with_one_invalid_entry_writes_nothing(spool):
+    with pytest.raises(ValidationError) as info:
+        manage_call(params(spool, calls=[{'channel': 'PJSIP/1'}, {'channel': 'PJSIP/2', 'data': 'x\ny'}]))
+    assert info.value.field == 'calls[1].data'
+    with pytest.raises(ValidationError, match=r'calls\[0\]: unsupported option\(s\): secret_variables'):
+        manage_call(params(spool, calls=[{'channel': 'PJSIP/1', 'secret_variables': {'A': '1'}}]))
+    with pytest.raises(ValidationError, match='must be unique'):
+        manage_call(params(spool, calls=[{'channel': 'PJSIP/1'}, {'channel': 'PJSIP/1'}]))
+    assert files(spool.outgoing) == [] and files(spool.staging) == []
+
+
+def test_entry_action_replaces_task_action():
+    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import merge_call
+    merged = merge_call(dict(SEED, name=None), {'context': 'c', 'extension': 'e'}, 0)
+    assert merged['application'] is None and merged['data'] is None and merged['context'] == 'c'
+    assert merged['trunk_type'] == 'Local'
+
+
+def test_wait_reports_asterisks_status(spool):
+    first = manage_call(params(spool, name='w'))
+    done = os.path.join(spool.done, os.path.basename(first['call_file']))
+    os.rename(first['call_file'], done)
+    with open(done, 'a') as handle:
+        handle.write('StartRetry: 1 1 (2)\nEndRetry: 1 1 (3)\nStatus: Expired\n')
+    # A call spooled with wait whose outcome is already archived returns at once.
+    waited = manage_call(params(spool, name='w', wait=True, wait_timeout=1, force=True))
+    assert waited['timed_out'] and waited['status'] == 'pending'
+    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import wait_for_outcome
+    status, record, timed_out = wait_for_outcome(spool, done, 1)
+    assert (status, len(record.attempts), timed_out) == ('expired', 1, False)
+
+
+def test_wait_needs_archive(spool):
+    with pytest.raises(ValidationError, match='wait: needs archive=true'):
+        manage_call(params(spool, wait=True, archive=False))

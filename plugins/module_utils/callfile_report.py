@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pycall.asterisk contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What became of spooled calls, told from the files Asterisk keeps.
+
+Asterisk records its work in the call file itself: a StartRetry line per
+attempt (the file stays in ``outgoing`` meanwhile, its mtime pushed to
+the next retry), EndRetry after a failed attempt, and with Archive the
+finished file moves to ``outgoing_done`` with a final Status line.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import time
+
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import name_of
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import Found
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import scan
+
+STATES = ('pending', 'in_progress', 'completed', 'failed', 'expired', 'unknown')
+
+
+def _stamp(epoch):
+    if epoch is None:
+        return None
+    return {'epoch': epoch, 'iso_utc': iso_utc(epoch)}
+
+
+def describe(found):
+    """A plain dict for one spooled file (see asterisk_callfile_info's RETURN)."""
+    spooled, record = found.file, found.record
+    name = name_of(spooled.name) or (spooled.name[:-5] if spooled.name.endswith('.call') else spooled.name)
+    out = {
+        'name': name,
+        'file': spooled.path,
+        'location': spooled.location,
+        'status': found.state,
+        'mtime': _stamp(spooled.mtime),
+        'due': None,
+        'next_retry': None,
+        'attempts': 0,
+        'max_attempts': None,
+        'attempt_log': [],
+        'fields': None,
+        'errors': [],
+    }
+    if record is None:
+        out['errors'] = [spooled.error or 'unreadable']
+        return out
+    spec = record.spec
+    max_retries = spec.max_retries if spec is not None and spec.max_retries is not None else 0
+    out.update(
+        attempts=len(record.attempts),
+        max_attempts=max_retries + 1,
+        attempt_log=[a.as_dict() for a in record.attempts],
+        fields=spec.as_dict() if spec is not None else record.raw_fields,
+        errors=list(record.errors),
+    )
+    if found.state == 'pending':
+        out['due'] = _stamp(spooled.mtime)
+    elif found.state == 'in_progress':
+        # Asterisk pushes the mtime to the next attempt while it works on a file.
+        out['next_retry'] = _stamp(spooled.mtime)
+    return out
+
+
+def list_calls(paths, names=None, statuses=None):
+    """Every call in outgoing and outgoing_done, optionally filtered, oldest first."""
+    wanted = set(names) if names else None
+
+    def match(filename):
+        if wanted is None:
+            return True
+        return (name_of(filename) or filename) in wanted or filename[:-5] in wanted
+
+    calls = [describe(Found(f)) for f in scan(paths, match=match)]
+    if statuses:
+        calls = [c for c in calls if c['status'] in statuses]
+    calls.sort(key=lambda c: ((c['mtime'] or {}).get('epoch') or 0, c['file']))
+    return calls
+
+
+def wait_for_outcome(paths, call_file, timeout, poll=0.5, clock=time.time, sleep=time.sleep):
+    """Block until Asterisk archives ``call_file`` with a Status, or ``timeout`` passes.
+
+    Returns ``(status, record, timed_out)``; status is completed, failed or
+    expired, or on time-out the state the call was last seen in (pending,
+    in_progress) or ``vanished`` when Asterisk removed it without archiving.
+    """
+    filename = os.path.basename(call_file)
+    queued = os.path.join(paths.outgoing, filename)
+    archived = os.path.join(paths.done, filename)
+    deadline = clock() + timeout
+    while True:
+        record = _read(archived)
+        if record is not None and record.status:
+            return record.status.lower(), record, False
+        queued_record = _read(queued)
+        if clock() >= deadline:
+            if queued_record is not None:
+                return ('in_progress' if queued_record.in_flight else 'pending'), queued_record, True
+            return 'vanished', record, True
+        sleep(poll)
+
+
+def _read(path):
+    try:
+        with open(path, 'rb') as handle:
+            return parse_callfile(handle.read().decode('utf-8', 'replace'))
+    except (IOError, OSError):
+        return None

@@ -1,0 +1,154 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pycall.asterisk contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: asterisk_callfile_info
+short_description: List Asterisk call files and what became of them
+version_added: 0.1.0
+description:
+  - Reads a host's outgoing spool and its archive (C(outgoing_done)) and returns every call with its
+    state, timestamps and parsed fields.
+  - States are told from what Asterisk writes into the files. V(pending) is queued and not yet
+    dialled (due at its mtime); V(in_progress) carries a C(StartRetry) line (Asterisk is dialling or waiting
+    for the next retry, at its mtime); V(completed), V(failed) and V(expired) are the C(Status) of an
+    archived file; V(unknown) is an archived file without a status or a file that is not a valid call.
+  - Changes nothing. Works for any user who can read the spool directories and files.
+author:
+  - pycall.asterisk contributors
+extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.info_module
+attributes:
+  platform:
+    platforms: posix
+options:
+  name:
+    description:
+      - Only calls with these names (the O(pycall.asterisk.asterisk_callfile#module:name) of the call, or a file name
+        without C(.call) for files not written by this collection).
+    type: list
+    elements: str
+  status:
+    description:
+      - Only calls in these states.
+    type: list
+    elements: str
+    choices: [pending, in_progress, completed, failed, expired, unknown]
+  spool_dir:
+    description:
+      - The C(outgoing) directory. Defaults to C(<astspooldir>/outgoing) from C(/etc/asterisk/asterisk.conf),
+        else C(/var/spool/asterisk/outgoing). The archive is C(outgoing_done) beside it.
+    type: path
+seealso:
+  - module: pycall.asterisk.asterisk_callfile
+'''
+
+EXAMPLES = r'''
+- name: Every call on the host
+  pycall.asterisk.asterisk_callfile_info:
+  register: spool
+
+- name: Did the on-call engineer answer?
+  pycall.asterisk.asterisk_callfile_info:
+    name: "page-{{ alert_id }}-primary"
+  register: page
+
+- name: Report calls that did not get through
+  ansible.builtin.debug:
+    msg: "{{ item.name }}: {{ item.status }} after {{ item.attempts }} attempt(s)"
+  loop: "{{ spool.calls }}"
+  when: item.status in ['failed', 'expired']
+'''
+
+RETURN = r'''
+calls:
+  description: The calls found, oldest first.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The call's name.
+      type: str
+      sample: page-4711-primary
+    file:
+      description: Path of the call file.
+      type: str
+      sample: /var/spool/asterisk/outgoing_done/page-4711-primary.3f2c9a7b1d0e4f68.call
+    location:
+      description: V(outgoing) (queued or being dialled) or V(done) (archived).
+      type: str
+      sample: done
+    status:
+      description: V(pending), V(in_progress), V(completed), V(failed), V(expired) or V(unknown).
+      type: str
+      sample: completed
+    mtime:
+      description: The file's mtime (epoch and ISO 8601 UTC).
+      type: dict
+      sample: {"epoch": 1798101000, "iso_utc": "2026-12-24T08:30:00Z"}
+    due:
+      description: When a pending call will be dialled; null otherwise.
+      type: dict
+      sample: {"epoch": 1798101000, "iso_utc": "2026-12-24T08:30:00Z"}
+    next_retry:
+      description: When an in-progress call is attempted next (or was last started); null otherwise.
+      type: dict
+      sample: null
+    attempts:
+      description: Attempts Asterisk started (its StartRetry lines).
+      type: int
+      sample: 1
+    max_attempts:
+      description: Attempts allowed, MaxRetries plus one.
+      type: int
+      sample: 3
+    attempt_log:
+      description: Each attempt's Asterisk pid, number, start and end (epoch; end null when not recorded).
+      type: list
+      elements: dict
+      sample: [{"pid": 4242, "number": 1, "started": 1798101000, "ended": null}]
+    fields:
+      description: The call's parsed directives (channel, application, data, context, variables...).
+      type: dict
+      sample: {"channel": "Local/18002223333@from-internal", "application": "Playback", "data": "hello-world"}
+    errors:
+      description: Why the file is not a valid call, or could not be read.
+      type: list
+      elements: str
+      sample: []
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES, list_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            name=dict(type='list', elements='str'),
+            status=dict(type='list', elements='str', choices=list(STATES)),
+            spool_dir=dict(type='path'),
+        ),
+        supports_check_mode=True,
+    )
+    try:
+        calls = list_calls(SpoolPaths(outgoing=module.params['spool_dir']), names=module.params['name'],
+                           statuses=module.params['status'])
+    except CallFileError as exc:
+        module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
+    module.exit_json(changed=False, calls=calls)
+
+
+if __name__ == '__main__':
+    main()
