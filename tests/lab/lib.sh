@@ -129,3 +129,43 @@ lab_expect_log() {
     lab_dump "$1"
     lab_fail "$1: messages log never matched: $2"
 }
+
+# --- calls spooled by pycall.asterisk.asterisk_callfile (files named NAME.<digest>.call) ---
+
+# lab_named_file HOST NAME [TIMEOUT]: wait until call NAME has an archived file; print its name
+lab_named_file() {
+    local dir deadline=$((SECONDS + ${3:-60})) f
+    dir="$("$LAB_BIN" root "$1")/var/spool/asterisk/outgoing_done"
+    while :; do
+        f=$(cd "$dir" && find . -maxdepth 1 -type f -name "$2.????????????????.call" -printf '%f\n' | head -n 1)
+        [ -n "$f" ] && { echo "$f"; return 0; }
+        [ "$SECONDS" -ge "$deadline" ] && return 1
+        sleep 0.2
+    done
+}
+
+# lab_expect_named HOST NAME STATUS [TIMEOUT]: Asterisk's outcome (Status:) of call NAME
+lab_expect_named() {
+    local f
+    f=$(lab_named_file "$1" "$2" "${4:-60}") || { lab_dump "$1"; lab_fail "$1: call $2 was never archived"; }
+    lab_expect_status "$1" "$f" "$3" "${4:-60}"
+}
+
+# lab_expect_calls_named HOST NAME COUNT: exactly COUNT call-log records carry PYCALL_NAME=NAME
+lab_expect_calls_named() {
+    local values n
+    values=$("$LAB_BIN" calls "$1" PYCALL_NAME)
+    n=$(grep -Fxc -- "$2" <<<"$values" || true)
+    [ "$n" = "$3" ] || { lab_dump "$1"; lab_fail "$1: $n call(s) logged for $2, expected $3"; }
+    echo "ok: $1 logged $n call(s) for $2"
+}
+
+# lab_expect_empty_spool HOST: nothing queued in outgoing/ and nothing staged in tmp/
+lab_expect_empty_spool() {
+    local root left
+    root=$("$LAB_BIN" root "$1")
+    left=$(find "$root/var/spool/asterisk/outgoing" "$root/var/spool/asterisk/tmp" -mindepth 1 \
+        ! -name .pycall.lock -printf '%p\n')
+    [ -z "$left" ] || { lab_dump "$1"; lab_fail "$1: spool not empty:"$'\n'"$left"; }
+    echo "ok: $1 outgoing/ and tmp/ are empty"
+}
