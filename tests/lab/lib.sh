@@ -169,3 +169,21 @@ lab_expect_empty_spool() {
     [ -z "$left" ] || { lab_dump "$1"; lab_fail "$1: spool not empty:"$'\n'"$left"; }
     echo "ok: $1 outgoing/ and tmp/ are empty"
 }
+
+# lab_expect_rang_at HOST NAME FROM TO: exactly one call-log record for NAME, answered at an
+# epoch second within [FROM, TO]
+lab_expect_rang_at() {
+    local calls ts
+    calls=$("$LAB_BIN" calls "$1")
+    ts=$(python3 -c '
+import json, sys
+for line in sys.stdin:
+    if line.strip():
+        rec = json.loads(line)
+        if rec.get("PYCALL_NAME") == sys.argv[1]:
+            print(rec["ts"])
+' "$2" <<<"$calls")
+    [ "$(grep -c . <<<"$ts" || true)" = 1 ] || { lab_dump "$1"; lab_fail "$1: $2 rang at [${ts//$'\n'/ }], expected exactly once"; }
+    { [ "$ts" -ge "$3" ] && [ "$ts" -le "$4" ]; } || { lab_dump "$1"; lab_fail "$1: $2 rang at $ts, expected within [$3, $4]"; }
+    echo "ok: $1 $2 rang once at $ts, within [$3, $4]"
+}
