@@ -51,8 +51,9 @@ class Found:
     def __init__(self, spooled):
         self.file = spooled
         self.record = parse_callfile(spooled.text) if spooled.text is not None else None
-        valid = self.record is not None and self.record.spec is not None
-        self.state = call_state(spooled.location, self.record) if valid else 'unknown'
+        # An archived file's Status stands even when the call itself was invalid.
+        readable = self.record is not None and (self.record.spec is not None or spooled.location == 'done')
+        self.state = call_state(spooled.location, self.record) if readable else 'unknown'
 
     def same_call(self, spec):
         return self.record is not None and self.record.spec == spec

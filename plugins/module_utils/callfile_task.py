@@ -55,6 +55,9 @@ def build_spec(params):
     """The CallSpec the parameters describe; errors name the parameter."""
     variables, secret_names = _variables(params)
     channel = params.get('channel')
+    for part in ('trunk_type', 'trunk_name', 'number'):
+        if channel is not None and params.get(part) is not None:
+            raise ValidationError(part, 'cannot be combined with channel')
     if channel is None:
         if params.get('trunk_type') is None:
             raise ValidationError('channel', 'is required (or trunk_type, trunk_name and number)')
@@ -71,8 +74,12 @@ def build_spec(params):
 
 # secret_variables stays task-level only: entries of a list are not masked by no_log.
 _CALL_KEYS = ('name', 'channel', 'trunk_type', 'trunk_name', 'number', 'variables', 'schedule') + _SPEC_OPTIONS
-_DIAL_KEYS = ('channel', 'trunk_type', 'trunk_name', 'number')
-_ACTION_KEYS = ('application', 'data', 'context', 'extension', 'priority')
+# (keys that start a new group, keys of the group): an entry naming another channel or
+# action replaces the task-level one whole; data, priority or number alone refine it.
+_GROUPS = (
+    (('channel', 'trunk_type'), ('channel', 'trunk_type', 'trunk_name', 'number')),
+    (('application', 'context', 'extension'), ('application', 'data', 'context', 'extension', 'priority')),
+)
 
 
 def merge_call(defaults, entry, index):
@@ -84,10 +91,9 @@ def merge_call(defaults, entry, index):
         raise ValidationError('calls[%d]' % index, 'unsupported option(s): %s' % ', '.join(unknown))
     merged = dict((key, defaults.get(key)) for key in _CALL_KEYS + ('secret_variables',))
     given = dict((key, value) for key, value in entry.items() if value is not None)
-    # An entry that says whom to dial or what to run replaces that whole group.
-    for group in (_DIAL_KEYS, _ACTION_KEYS):
-        if any(key in given for key in group):
-            for key in group:
+    for triggers, members in _GROUPS:
+        if any(key in given for key in triggers):
+            for key in members:
                 merged[key] = None
     merged.update(given)
     if entry.get('name') is None and defaults.get('name') is not None:

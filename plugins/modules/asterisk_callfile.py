@@ -196,7 +196,9 @@ options:
         O(application), O(data), O(context), O(extension), O(priority), O(callerid), O(variables),
         O(account), O(wait_time), O(retry_time), O(max_retries), O(codecs), O(archive),
         O(always_delete), O(early_media), O(schedule)); options given at task level are the defaults
-        of every entry. An entry that names whom to dial or what to run replaces that whole group.
+        of every entry. An entry with its own O(channel) or O(trunk_type) replaces the task's
+        channel options, and one with its own O(application), O(context) or O(extension) replaces
+        the task's action options; O(number), O(data) or O(priority) alone refine the task's.
       - Every entry is validated before any file is written, so one invalid entry writes nothing;
         errors name the entry, for example C(calls[2].number).
       - Without a per-entry O(name), entry I(i) is named C(<name>-<i>) when the task has a O(name),

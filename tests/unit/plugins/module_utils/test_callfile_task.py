@@ -183,6 +183,11 @@ def test_entry_action_replaces_task_action():
     merged = merge_call(dict(SEED, name=None), {'context': 'c', 'extension': 'e'}, 0)
     assert merged['application'] is None and merged['data'] is None and merged['context'] == 'c'
     assert merged['trunk_type'] == 'Local'
+    refined = merge_call(dict(SEED, name=None), {'number': '42', 'data': 'goodbye'}, 0)
+    assert (refined['trunk_name'], refined['number'], refined['application'], refined['data']) == (
+        'from-internal', '42', 'Playback', 'goodbye')
+    with pytest.raises(ValidationError, match='number: cannot be combined with channel'):
+        build_spec(merge_call({'channel': 'PJSIP/1', 'application': 'Echo'}, {'number': '42'}, 0))
 
 
 def test_wait_reports_asterisks_status(spool):
