@@ -139,6 +139,11 @@ def resolve_ownership(paths, owner=None, group=None):
     try:
         info = os.stat(paths.outgoing)
     except OSError as exc:
+        if exc.errno == errno.EACCES and os.geteuid() != 0:
+            raise NoPermissionError(
+                'spool_dir: %s cannot reach %s (%s). Run as root (become: true) or as Asterisk\'s user '
+                '(become_user: asterisk, which the pycall.asterisk.asterisk_spool role allows).'
+                % (user_name(os.geteuid()), paths.outgoing, exc.strerror))
         raise SpoolError('spool_dir: cannot use %s: %s' % (paths.outgoing, exc.strerror), paths.outgoing)
     if not stat.S_ISDIR(info.st_mode):
         raise SpoolError('spool_dir: %s is not a directory' % paths.outgoing, paths.outgoing)

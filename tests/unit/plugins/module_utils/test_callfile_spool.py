@@ -180,6 +180,14 @@ def test_refuses_to_write_a_file_asterisk_could_not_update(shared_spool):
     assert listing(shared_spool.outgoing) == []
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason='needs root to drop to another user')
+def test_unreachable_spool_names_the_fix(shared_spool):
+    os.chmod(os.path.dirname(shared_spool.outgoing), 0o700)
+    outcome = _in_child_as(65534, lambda: resolve_ownership(shared_spool))
+    assert outcome.startswith('NoPermissionError: spool_dir:'), outcome
+    assert 'become_user' in outcome and 'Permission denied' in outcome
+
+
 def test_clean_staging_removes_only_dead_old_leftovers(spool):
     def leftover(name):
         path = os.path.join(spool.staging, name)
