@@ -115,7 +115,8 @@ class CallSpec:
                 raise ValidationError('application', 'is mutually exclusive with context, extension and priority', application)
             check_text('application', application)
             if len(application) > MAX_APPLICATION or not _APPLICATION.match(application):
-                raise ValidationError('application', 'must be a dialplan application name: letters, digits and _ only, at most %d characters' % MAX_APPLICATION, application)
+                raise ValidationError('application', 'must be a dialplan application name: letters, digits and _ only, '
+                                      'at most %d characters' % MAX_APPLICATION, application)
             if data is not None:
                 check_text('data', data, allow_empty=True)
         else:

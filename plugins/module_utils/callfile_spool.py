@@ -196,6 +196,20 @@ def rename_noreplace(source, target):
     os.rename(source, target)
 
 
+# What a failed write means for the user, for the errors that are about the disk.
+_DISK_TROUBLE = {
+    errno.ENOSPC: 'the filesystem of %s is full',
+    errno.EDQUOT: 'the disk quota of this user on the filesystem of %s is used up',
+    errno.EROFS: 'the filesystem of %s is mounted read-only',
+}
+
+
+def _disk_hint(err, directory):
+    """'; nothing was spooled (<cause>)' for a full, over-quota or read-only spool, else ''."""
+    cause = _DISK_TROUBLE.get(err)
+    return '; nothing was spooled (%s)' % (cause % directory) if cause else ''
+
+
 def fsync_dir(path):
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -222,7 +236,8 @@ def spool_lock(paths):
     try:
         fd = os.open(lock_path, os.O_RDONLY | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise SpoolError('staging_dir: cannot open lock file %s: %s' % (lock_path, exc.strerror), lock_path)
+        raise SpoolError('staging_dir: cannot open lock file %s: %s%s'
+                         % (lock_path, exc.strerror, _disk_hint(exc.errno, paths.staging)), lock_path)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -271,7 +286,10 @@ def write_callfile(paths, filename, text, due, uid=None, gid=None, mode=DEFAULT_
     except OSError as exc:
         if exc.errno == errno.EEXIST and step == 'publish':
             raise CallExistsError('name: %s already exists in the spool' % target, target)
-        raise SpoolError('cannot %s call file %s: %s' % (step, staged or target, exc.strerror or exc), staged or target)
+        # Before the rename nothing is in the spool and the staged file goes below.
+        hint = _disk_hint(exc.errno, paths.staging) if staged is not None else ''
+        raise SpoolError('cannot %s call file %s: %s%s' % (step, staged or target, exc.strerror or exc, hint),
+                         staged or target)
     finally:
         if fd is not None:
             os.close(fd)

@@ -25,7 +25,7 @@ description:
   - Every value is checked before anything touches the disk. Values that would inject directives
     (newlines, control characters, comment markers) are refused with the parameter's name and the rule.
 author:
-  - pycall.asterisk contributors
+  - pycall.asterisk maintainers (@pycall)
 extends_documentation_fragment:
   - action_common_attributes
 attributes:

@@ -21,11 +21,15 @@ description:
     archived file; V(unknown) is an archived file without a status or a file that is not a valid call.
   - Changes nothing. Works for any user who can read the spool directories and files.
 author:
-  - pycall.asterisk contributors
+  - pycall.asterisk maintainers (@pycall)
 extends_documentation_fragment:
   - action_common_attributes
-  - action_common_attributes.info_module
 attributes:
+  check_mode:
+    support: full
+    details: The module never changes anything.
+  diff_mode:
+    support: none
   platform:
     platforms: posix
 options:

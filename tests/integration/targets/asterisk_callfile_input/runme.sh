@@ -28,6 +28,7 @@ lab_expect_call ast1 VAR2 'k1=v1;k2=v2 :: ;; \; end'
 lab_expect_call ast1 ALERT_ID 'token=abc;def'
 lab_expect_call ast1 SEMI ';'
 lab_expect_call ast1 HASH 'x#y'
+# shellcheck disable=SC2016 # the literal text is the expected value
 lab_expect_call ast1 DOLLAR '${EPOCH} $(id) `id`'
 lab_expect_call ast1 QUOTES "\"double\" 'single'"
 lab_expect_call ast1 UNICODE 'Grüße, 電話'

@@ -16,7 +16,6 @@ import pytest
 from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_spool
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import (
     CallExistsError,
-    NoPermissionError,
     NoUserError,
     SpoolError,
     StagingFilesystemError,
