@@ -30,6 +30,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model imp
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc, resolve_schedule
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import (
     DEFAULT_MODE,
+    check_archive_path,
     check_filename,
     clean_staging,
     remove_callfile,
@@ -163,6 +164,9 @@ def ensure_calls(paths, requests, state='present', force=False, owner=None, grou
     if len(set(names)) != len(names):
         duplicate = sorted(set(n for n in names if names.count(n) > 1))[0]
         raise ValidationError('name', 'must be unique within one task (%s is repeated)' % duplicate, duplicate)
+    for request in requests:
+        # Before the lock and in check mode too, so check mode predicts the real run.
+        check_archive_path(paths, request.filename)
     uid, gid = resolve_ownership(paths, owner=owner, group=group)
     wanted = set(names)
     with spool_lock(paths):

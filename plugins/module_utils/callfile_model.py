@@ -24,6 +24,10 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_syntax im
 MAX_APPLICATION = 31
 MAX_CONTEXT = 79
 MAX_EXTENSION = 79
+MAX_INT = 2 ** 31 - 1
+# Asterisk keeps WaitTime in milliseconds, in a C int.
+MAX_WAIT_TIME = MAX_INT // 1000
+MAX_CALLERID_PART = 79
 
 _TECH = re.compile(r'^[A-Za-z][A-Za-z0-9_-]*$')
 _APPLICATION = re.compile(r'^[A-Za-z0-9_]+$')
@@ -33,15 +37,22 @@ _TRUE_WORDS = ('yes', 'true', 'y', 't', '1', 'on')
 ASTERISK_OWNED_KEYS = ('startretry', 'endretry', 'abortretry', 'retry', 'delayedretry', 'status')
 
 
-def _check_int(field, value, minimum):
+def _utf8_len(text):
+    return len(text.encode('utf-8'))
+
+
+def _check_int(field, value, minimum, maximum=None):
     # bool is an int subclass; True as a retry count is a mistake, not 1.
+    maximum = MAX_INT if maximum is None else maximum
+    rule = 'must be an integer from %d to %d' % (minimum, maximum)
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and re.match(r'^[0-9]+$', value):
+        if isinstance(value, str) and re.match(r'^[0-9]{1,12}$', value):
             value = int(value)
         else:
-            raise ValidationError(field, 'must be an integer >= %d' % minimum, value)
-    if value < minimum:
-        raise ValidationError(field, 'must be an integer >= %d' % minimum, value)
+            raise ValidationError(field, rule, value)
+    # Asterisk reads these into a C int; a larger number would wrap.
+    if not minimum <= value <= maximum:
+        raise ValidationError(field, rule, value)
     return value
 
 
@@ -58,6 +69,22 @@ def check_channel(value, field='channel'):
         raise ValidationError(field, "must be 'Tech/destination', e.g. 'PJSIP/100' or 'Local/100@context'", value)
     if '&' in value:
         raise ValidationError(field, "must name one channel; '&' lists are not supported in call files", value)
+    return value
+
+
+def check_callerid(value, field='callerid'):
+    """Caller id text whose name and number each fit Asterisk's 80-byte buffers.
+
+    Asterisk cuts ``"Name" <number>`` at the last ``<...>``; without one the
+    whole value is the name or the number.  Measuring the raw parts is an
+    upper bound of what Asterisk keeps after removing quotes and blanks.
+    """
+    check_text(field, value)
+    start, end = value.rfind('<'), value.rfind('>')
+    parts = (value[:start], value[start + 1:end]) if 0 <= start < end else (value,)
+    if any(_utf8_len(part) > MAX_CALLERID_PART for part in parts):
+        raise ValidationError(field, 'name and number must each be at most %d bytes (UTF-8); Asterisk cuts longer ones'
+                              % MAX_CALLERID_PART, value)
     return value
 
 
@@ -127,19 +154,19 @@ class CallSpec:
             if context is None:
                 raise ValidationError('context', 'is required with extension', None)
             check_text('context', context)
-            if len(context) > MAX_CONTEXT:
-                raise ValidationError('context', 'must be at most %d characters' % MAX_CONTEXT, context)
+            if _utf8_len(context) > MAX_CONTEXT:
+                raise ValidationError('context', 'must be at most %d bytes (UTF-8)' % MAX_CONTEXT, context)
             check_text('extension', extension)
-            if len(extension) > MAX_EXTENSION:
-                raise ValidationError('extension', 'must be at most %d characters' % MAX_EXTENSION, extension)
+            if _utf8_len(extension) > MAX_EXTENSION:
+                raise ValidationError('extension', 'must be at most %d bytes (UTF-8)' % MAX_EXTENSION, extension)
             priority = 1 if priority is None else _check_int('priority', priority, 1)
         self.application = application
         self.data = data
         self.context = context
         self.extension = extension
         self.priority = priority
-        self.callerid = None if callerid is None else check_text('callerid', callerid)
-        self.wait_time = None if wait_time is None else _check_int('wait_time', wait_time, 1)
+        self.callerid = None if callerid is None else check_callerid(callerid)
+        self.wait_time = None if wait_time is None else _check_int('wait_time', wait_time, 1, MAX_WAIT_TIME)
         self.retry_time = None if retry_time is None else _check_int('retry_time', retry_time, 1)
         self.max_retries = None if max_retries is None else _check_int('max_retries', max_retries, 0)
         self.account = None if account is None else check_text('account', account)

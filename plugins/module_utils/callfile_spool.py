@@ -40,6 +40,8 @@ DEFAULT_MODE = 0o640
 STAGED_PREFIX = '.pycall-'
 STAGED_SUFFIX = '.tmp'
 LOCK_NAME = '.pycall.lock'
+# pbx_spool builds "<outgoing_done>/<file>" in char[256].
+ARCHIVE_PATH_LIMIT = 255
 _SAFE_FILENAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,199}$')
 _RENAME_NOREPLACE = 1
 _AT_FDCWD = -100
@@ -88,6 +90,15 @@ def check_filename(filename, field='name'):
     if not isinstance(filename, str) or not _SAFE_FILENAME.match(filename):
         raise ValidationError(field, 'must be 1-200 characters of letters, digits and _ . @ + -, '
                                      'starting with a letter or digit', filename)
+    return filename
+
+
+def check_archive_path(paths, filename, field='name'):
+    """Asterisk archives into a 256-byte path buffer; a longer one would be cut."""
+    archived = os.path.join(paths.done, filename)
+    if len(os.fsencode(archived)) > ARCHIVE_PATH_LIMIT:
+        raise ValidationError(field, 'is too long: the archived file %s would exceed the %d bytes Asterisk can name'
+                              % (archived, ARCHIVE_PATH_LIMIT), filename)
     return filename
 
 
@@ -252,6 +263,7 @@ def write_callfile(paths, filename, text, due, uid=None, gid=None, mode=DEFAULT_
     removed and nothing appears in ``outgoing``.
     """
     check_filename(filename, 'name')
+    check_archive_path(paths, filename)
     _check_dirs(paths)
     target = os.path.join(paths.outgoing, filename)
     if os.path.lexists(target):
@@ -268,9 +280,6 @@ def write_callfile(paths, filename, text, due, uid=None, gid=None, mode=DEFAULT_
         data = text.encode('utf-8')
         while data:
             data = data[os.write(fd, data):]
-        if durable:
-            step = 'fsync'
-            os.fsync(fd)
         step = 'set mode on'
         os.fchmod(fd, mode)
         if uid is not None or gid is not None:
@@ -278,6 +287,10 @@ def write_callfile(paths, filename, text, due, uid=None, gid=None, mode=DEFAULT_
             os.fchown(fd, -1 if uid is None else uid, -1 if gid is None else gid)
         step = 'set due time on'
         os.utime(fd, (due, due))
+        if durable:
+            # Last, so content and metadata are both on disk before the name appears.
+            step = 'fsync'
+            os.fsync(fd)
         step = 'publish'
         rename_noreplace(staged, target)
         staged = None

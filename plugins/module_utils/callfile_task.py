@@ -66,9 +66,12 @@ def build_spec(params):
     try:
         return CallSpec(channel, variables=variables, **kwargs)
     except ValidationError as exc:
-        name = exc.field[len('variables['):-1] if exc.field.startswith('variables[') else None
-        if name in secret_names:
-            raise exc.renamed('secret_variables[%s]' % name)
+        if exc.field.startswith('variables['):
+            name = exc.field[len('variables['):-1]
+            if name in secret_names:
+                raise exc.renamed('secret_variables[%s]' % name)
+        elif exc.field == 'variables' and exc.value in secret_names:
+            raise exc.renamed('secret_variables')
         raise
 
 

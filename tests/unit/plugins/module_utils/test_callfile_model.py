@@ -76,9 +76,9 @@ def test_channel_must_be_tech_slash_destination(channel):
 
 
 @pytest.mark.parametrize('field, value, rule', [
-    ('priority', 0, '>= 1'), ('priority', 'label', 'integer'), ('priority', True, 'integer'),
-    ('wait_time', 0, '>= 1'), ('retry_time', 0, '>= 1'), ('max_retries', -1, '>= 0'),
-    ('wait_time', 1.5, 'integer'),
+    ('priority', 0, 'from 1 to'), ('priority', 'label', 'integer'), ('priority', True, 'integer'),
+    ('wait_time', 0, 'from 1 to'), ('retry_time', 0, 'from 1 to'), ('max_retries', -1, 'from 0 to'),
+    ('wait_time', 1.5, 'integer'), ('retry_time', 2 ** 31, 'to 2147483647'), ('max_retries', '99999999999', 'to 2147483647'),
 ])
 def test_numbers(field, value, rule):
     kwargs = {'channel': 'Local/1@a', 'context': 'c', 'extension': 'e'}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Hostile values on the real lab: a seeded sample of hostile-looking values that the writer
+# accepts (';', '\;', backslashes, '#', ':', '=', '${...}', '$(...)', quotes, '%s', blanks,
+# Unicode blanks and letters, directive look-alikes, lines of exactly 1022 bytes) is spooled
+# by the module in one batch; the dialplan echoes every variable, caller id name and
+# number, and pbx_spool logs every application's data: all must arrive byte for byte,
+# each call once, with no parse complaint. The long property-based run is
+# tests/fuzz/fuzz_callfile.py (see the README's Reliability section).
+#
+# CI runs about 80 values. By hand: PYCALL_LONG=1 (a few hundred), PYCALL_FUZZ_SEED=N (other values).
+set -euo pipefail
+
+lab_lib=${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}/lib.sh
+[ -f "$lab_lib" ] || { echo "FAIL: $lab_lib missing: run tests/lab/lab up (as root) first" >&2; exit 1; }
+# shellcheck source=tests/lab/lib.sh disable=SC1091
+. "$lab_lib"
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# The collection root: the nearest parent holding galaxy.yml and our module_utils (under
+# ansible-test that is the staged collection the temporary target copy lives in).
+collection_root() {
+    local dir=$here
+    while [ "$dir" != / ]; do
+        if [ -f "$dir/galaxy.yml" ] && [ -f "$dir/plugins/module_utils/callfile_spool.py" ]; then
+            echo "$dir"
+            return 0
+        fi
+        dir=$(dirname "$dir")
+    done
+    lab_fail "cannot find the collection root above $here"
+}
+
+lab_require_up 1
+lab_reset ast1
+inv=$(lab_inventory root)
+seed=${PYCALL_FUZZ_SEED:-20260}
+if [ "${PYCALL_LONG:-0}" = 1 ]; then
+    counts=(--variables 400 --callerids 100 --data 100)
+else
+    counts=(--variables 50 --callerids 12 --data 12)
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 "$here/files/hostile_sample.py" --collection "$(collection_root)" --prefix "fuzz-$$" --seed "$seed" \
+    "${counts[@]}" >"$work/sample.json"
+echo "sample: seed $seed, $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["sample_calls"]), "calls")' "$work/sample.json")"
+
+ansible-playbook -i "$inv" fuzz.yml -e "@$work/sample.json" "$@"
+
+python3 "$here/files/check_sample.py" "$work/sample.json" "$LAB_BIN" ast1 120 || { lab_dump ast1; lab_fail "hostile values did not arrive intact (seed $seed)"; }
+echo "asterisk_callfile_fuzz: all checks passed"
