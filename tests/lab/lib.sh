@@ -187,3 +187,30 @@ for line in sys.stdin:
     { [ "$ts" -ge "$3" ] && [ "$ts" -le "$4" ]; } || { lab_dump "$1"; lab_fail "$1: $2 rang at $ts, expected within [$3, $4]"; }
     echo "ok: $1 $2 rang once at $ts, within [$3, $4]"
 }
+
+# --- running the collection's library inside a lab host ---
+
+# lab_collection_root DIR: the collection DIR belongs to (the nearest parent holding
+# galaxy.yml and our module_utils; under ansible-test, the staged copy of the collection)
+lab_collection_root() {
+    local dir=$1
+    while [ "$dir" != / ]; do
+        if [ -f "$dir/galaxy.yml" ] && [ -f "$dir/plugins/module_utils/callfile_spool.py" ]; then
+            echo "$dir"
+            return 0
+        fi
+        dir=$(dirname "$dir")
+    done
+    lab_fail "cannot find the collection root above $1"
+}
+
+# lab_install_library HOST DIR FROM: a fresh DIR (absolute, inside HOST) holding the module_utils of
+# the collection FROM belongs to, importable with DIR on sys.path; prints DIR's host-side path
+lab_install_library() {
+    local dest
+    dest="$(lab_root "$1")$2"
+    rm -rf "$dest"
+    mkdir -p "$dest/ansible_collections/pycall/asterisk/plugins/module_utils"
+    cp "$(lab_collection_root "$3")"/plugins/module_utils/*.py "$dest/ansible_collections/pycall/asterisk/plugins/module_utils/"
+    echo "$dest"
+}

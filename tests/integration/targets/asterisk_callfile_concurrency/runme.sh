@@ -17,19 +17,6 @@ lab_lib=${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}/lib.sh
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# The collection root: the nearest parent holding galaxy.yml and our module_utils (under
-# ansible-test that is the staged collection the temporary target copy lives in).
-collection_root() {
-    local dir=$here
-    while [ "$dir" != / ]; do
-        if [ -f "$dir/galaxy.yml" ] && [ -f "$dir/plugins/module_utils/callfile_spool.py" ]; then
-            echo "$dir"
-            return 0
-        fi
-        dir=$(dirname "$dir")
-    done
-    lab_fail "cannot find the collection root above $here"
-}
 
 lab_require_up 1
 lab_reset ast1
@@ -86,11 +73,7 @@ print("released within %.3f s; the 16 modules returned within %.2f s" % (max(rel
 done
 
 echo "== races inside the host through the library (files/race_driver.py ${driver_args[*]})"
-root=$(lab_root ast1)
-dest="$root/opt/pycall-race"
-rm -rf "$dest"
-mkdir -p "$dest/ansible_collections/pycall/asterisk/plugins/module_utils"
-cp "$(collection_root)"/plugins/module_utils/*.py "$dest/ansible_collections/pycall/asterisk/plugins/module_utils/"
+dest=$(lab_install_library ast1 /opt/pycall-race "$here")
 cp "$here/files/race_driver.py" "$dest/"
 if ! lab exec ast1 python3 /opt/pycall-race/race_driver.py --prefix "$prefix-lib" "${driver_args[@]}"; then
     lab_dump ast1

@@ -17,28 +17,11 @@ lab_lib=${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}/lib.sh
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# The collection root: the nearest parent holding galaxy.yml and our module_utils (under
-# ansible-test that is the staged collection the temporary target copy lives in).
-collection_root() {
-    local dir=$here
-    while [ "$dir" != / ]; do
-        if [ -f "$dir/galaxy.yml" ] && [ -f "$dir/plugins/module_utils/callfile_spool.py" ]; then
-            echo "$dir"
-            return 0
-        fi
-        dir=$(dirname "$dir")
-    done
-    lab_fail "cannot find the collection root above $here"
-}
 
 # install_driver HOST: the driver and a copy of module_utils under /opt/pycall in HOST
 install_driver() {
-    local root dest
-    root=$(lab_root "$1")
-    dest="$root/opt/pycall"
-    rm -rf "$dest"
-    mkdir -p "$dest/ansible_collections/pycall/asterisk/plugins/module_utils"
-    cp "$(collection_root)"/plugins/module_utils/*.py "$dest/ansible_collections/pycall/asterisk/plugins/module_utils/"
+    local dest
+    dest=$(lab_install_library "$1" /opt/pycall "$here")
     cp "$here/files/crash_driver.py" "$dest/"
 }
 

@@ -17,19 +17,6 @@ lab_lib=${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}/lib.sh
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# The collection root: the nearest parent holding galaxy.yml and our module_utils (under
-# ansible-test that is the staged collection the temporary target copy lives in).
-collection_root() {
-    local dir=$here
-    while [ "$dir" != / ]; do
-        if [ -f "$dir/galaxy.yml" ] && [ -f "$dir/plugins/module_utils/callfile_spool.py" ]; then
-            echo "$dir"
-            return 0
-        fi
-        dir=$(dirname "$dir")
-    done
-    lab_fail "cannot find the collection root above $here"
-}
 
 lab_require_up 1
 lab_reset ast1
@@ -43,7 +30,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 "$here/files/hostile_sample.py" --collection "$(collection_root)" --prefix "fuzz-$$" --seed "$seed" \
+python3 "$here/files/hostile_sample.py" --collection "$(lab_collection_root "$here")" --prefix "fuzz-$$" --seed "$seed" \
     "${counts[@]}" >"$work/sample.json"
 echo "sample: seed $seed, $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["sample_calls"]), "calls")' "$work/sample.json")"
 
