@@ -41,6 +41,10 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool imp
 )
 
 
+# A call's file is <name>.<16 hex digits>.call, and a file name may have 200 characters.
+MAX_NAME_LENGTH = 200 - len('.0123456789abcdef.call')
+
+
 def derive_name(spec):
     """A name from the call's content, so the same call is not spooled twice."""
     return 'call-%s' % hashlib.sha256(spec.render().encode('utf-8')).hexdigest()[:16]
@@ -66,6 +70,10 @@ class CallRequest:
     def __init__(self, spec, name=None, schedule=None, now=None, offset=0):
         self.spec = spec
         self.name = check_filename(name, 'name') if name is not None else derive_name(spec)
+        if len(self.name) > MAX_NAME_LENGTH:
+            # Refused here, not only when the file is written, so that check mode tells the truth.
+            raise ValidationError('name', 'must be at most %d characters (the call file adds a digest and .call)'
+                                  % MAX_NAME_LENGTH, name)
         self.text = spec.render()
         self.now = time.time() if now is None else now
         self.requested, self.absolute = resolve_schedule(schedule, now=self.now, clamp=False)

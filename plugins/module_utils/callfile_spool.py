@@ -42,7 +42,8 @@ STAGED_SUFFIX = '.tmp'
 LOCK_NAME = '.pycall.lock'
 # pbx_spool builds "<outgoing_done>/<file>" in char[256].
 ARCHIVE_PATH_LIMIT = 255
-_SAFE_FILENAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,199}$')
+# \Z, not $: '$' also matches before a final newline.
+_SAFE_FILENAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,199}\Z')
 _RENAME_NOREPLACE = 1
 _AT_FDCWD = -100
 

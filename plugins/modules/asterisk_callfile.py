@@ -39,7 +39,8 @@ options:
   name:
     description:
       - The call's identity, used for idempotency, rescheduling and cancelling.
-      - Letters, digits and C(_ . @ + -), starting with a letter or digit, at most 200 characters.
+      - Letters, digits and C(_ . @ + -), starting with a letter or digit, at most 178 characters (fewer when the
+        path of C(outgoing_done) is longer than 54 characters, so that Asterisk can archive the file whole).
       - When omitted, a name is derived from the call's content, so the same call is not spooled twice.
       - Use a name per event (for example the alert's id) when the same call must be placed again later.
     type: str

@@ -21,10 +21,10 @@ limit and the 79-byte fields) and the call is built the way the module builds it
   yields exactly the directives the parameters ask for - the same number, no extra or
   Asterisk-owned key, every value byte for byte - and the value fits the Asterisk field
   it lands in (callerid name and number, context and extension: 79 bytes; numbers: a C
-  int; the archived file's path: 255 bytes, with a spool root of 60 characters). An
-  accepted schedule gives the exact instant; a named call is spooled for real in a scratch
-  spool, check mode first, and check mode must predict the real run; an accepted name gives
-  a file name that maps back to it.
+  int; the archived file's path: 255 bytes). An accepted schedule gives the exact instant;
+  a named call is spooled for real in two scratch spools (roots of 19 and 60 characters),
+  check mode first, and check mode must predict the real run; an accepted name gives a file
+  name that maps back to it.
 
 Any other exception is a failure too. Hypothesis shrinks each failure to a minimal
 example, printed with the property's name; the summary counts accepted and refused
@@ -241,7 +241,6 @@ def intended(params):
 
 
 # Violation kinds the library still has (see the reliability notes); --known takes these.
-# Kinds of violation tolerated while a fix is pending; none are.
 KNOWN_GAPS = ()
 
 
@@ -277,23 +276,31 @@ def field_limits(params, directives):
         raise Violation('integer-overflow', 'WaitTime %s: Asterisk multiplies it by 1000 in an int' % values['waittime'])
 
 
-_SPOOL = []
-# Where the scratch spool lives: tmpfs if there is one (the writer fsyncs), and a root of
-# 60 characters, as an Asterisk with astspooldir under /srv/<customer>/... would have.
-SPOOL_ROOT_LENGTH = 60
+_SPOOLS = {}
+# Scratch spools live on tmpfs if there is one (the writer fsyncs). Their roots are as long as
+# /var/spool/asterisk (19 characters) and as an astspooldir under /srv/<customer>/... (60).
+SPOOL_ROOT_LENGTHS = (19, 60)
 
 
-def scratch_spool():
-    """An empty spool (outgoing, outgoing_done, tmp) under a root of SPOOL_ROOT_LENGTH characters."""
-    if not _SPOOL:
+def scratch_spool(length=SPOOL_ROOT_LENGTHS[-1]):
+    """An empty spool (outgoing, outgoing_done, tmp) under a root of ``length`` characters."""
+    if length not in _SPOOLS:
         parent = '/dev/shm' if os.path.isdir('/dev/shm') and os.access('/dev/shm', os.W_OK) else tempfile.gettempdir()
-        prefix = os.path.join(parent, 'pycall-fuzz-%d-' % os.getpid())
-        root = prefix + 'x' * (SPOOL_ROOT_LENGTH - len(prefix))
+        prefix = os.path.join(parent, 'pf%d-' % os.getpid())
+        root = prefix + 'x' * (length - len(prefix))
         for sub in ('outgoing', 'outgoing_done', 'tmp'):
             os.makedirs(os.path.join(root, sub))
-        atexit.register(shutil.rmtree, root, True)
-        _SPOOL.append(SpoolPaths(outgoing=root + '/outgoing'))
-    return _SPOOL[0]
+        if not _SPOOLS:
+            atexit.register(remove_scratch_spools)
+        _SPOOLS[length] = SpoolPaths(outgoing=root + '/outgoing')
+    return _SPOOLS[length]
+
+
+def remove_scratch_spools():
+    """Remove this process's scratch spools (pool workers end without running atexit)."""
+    while _SPOOLS:
+        _length, paths = _SPOOLS.popitem()
+        shutil.rmtree(os.path.dirname(paths.outgoing), ignore_errors=True)
 
 
 def _spool_for_real(paths, request):
@@ -328,7 +335,8 @@ def judge(params, now=NOW, expect=None):
         spec = build_spec(params)
         request = CallRequest(spec, name=params.get('name'), schedule=params.get('schedule'), now=now)
         if params.get('name') is not None:
-            _spool_for_real(paths, request)
+            for length in SPOOL_ROOT_LENGTHS:
+                _spool_for_real(scratch_spool(length), request)
     except ValidationError as exc:
         root = _field_root(exc.field)
         # Without a channel or an action the error names the missing parameter.
@@ -616,7 +624,10 @@ def _seeded(test, seed):
 def _run_one(job):
     name, examples, seed, known = job
     started = time.time()
-    counts, failure = run_property(name, examples, seed, known)
+    try:
+        counts, failure = run_property(name, examples, seed, known)
+    finally:
+        remove_scratch_spools()
     return name, dict(counts), failure, time.time() - started
 
 

@@ -41,7 +41,7 @@ for target in concurrency crash fullspool fuzz; do
     # shellcheck disable=SC2016 # $1 is expanded by the inner bash, on purpose
     step "lab: asterisk_callfile_$target (PYCALL_LONG=1)" env PYCALL_LONG=1 bash -c 'cd "$1" && ./runme.sh' _ "$dir"
 done
-step "bench: bench/bench_durability.py" python3 "$root/bench/bench_durability.py" --calls 500 --rounds 5
+step "bench: bench/bench_durability.py" python3 "$root/bench/bench_durability.py" --calls 500 --rounds 7
 
 if [ ${#failed[@]} -gt 0 ]; then
     printf 'FAILED: %s\n' "${failed[@]}"

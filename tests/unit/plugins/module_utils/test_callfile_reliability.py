@@ -22,7 +22,7 @@ import time
 import pytest
 
 from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_manage, callfile_spool
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import SpoolError
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import SpoolError, ValidationError
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import clean_staging, write_callfile
@@ -38,6 +38,12 @@ def _load_fuzz():
 
 
 fuzz = _load_fuzz()
+
+
+@pytest.fixture(scope='module', autouse=True)
+def _fuzz_scratch_spools():
+    yield
+    fuzz.remove_scratch_spools()
 
 
 def call_spec(name):
@@ -344,7 +350,6 @@ def test_the_reader_model_follows_pbx_spool():
     pytest.param({'wait_time': 2147484}, id='wait-time-overflows-milliseconds'),
     # the fuzzer's scratch spool has a 60-character root: the archive path is 60 + 14 + 1 + 170 + 22 bytes
     pytest.param({'name': 'a' * 170}, id='name-too-long-for-the-archive'),
-    pytest.param({'name': 'a' * 190}, id='check-mode-accepts-a-name-the-real-run-refuses'),
     pytest.param({'secret_variables': {'': 'x'}}, id='secret-variable-error-names-variables'),
 ])
 def test_fuzzer_findings_are_refused(params):
@@ -353,3 +358,21 @@ def test_fuzzer_findings_are_refused(params):
     full.update(params)
     expect = set(k for k, v in params.items() if v is not None)
     assert fuzz.judge(full, expect=expect) == 'refused'
+
+
+@pytest.mark.parametrize('params', [
+    # with a spool root as long as /var/spool/asterisk the archive path fits, so only the
+    # file name's 200 characters stop it - when the file is written, after check mode said yes
+    pytest.param({'name': 'a' * 190}, id='check-mode-accepts-a-name-the-real-run-refuses'),
+    pytest.param({'name': 'page-1\n'}, id='name-with-a-final-newline'),
+])
+def test_formerly_open_fuzzer_finding(params):
+    full = dict(fuzz.BASE)
+    full.update(params)
+    assert fuzz.judge(full, expect={'name'}) == 'refused'
+
+
+def test_a_file_name_with_a_final_newline_is_refused(spool):
+    with pytest.raises(ValidationError):
+        write_callfile(spool, 'page-1\n', 'Channel: Local/1@answer\nApplication: Echo\n', int(time.time()))
+    assert listing(spool.outgoing) == []
