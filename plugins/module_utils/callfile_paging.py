@@ -33,7 +33,7 @@ ACK_DIGITS = '0123456789*#'
 DEFAULT_ACK_DIGIT = '1'
 DEFAULT_ACK_REPEATS = 3
 MAX_ACK_REPEATS = 20
-PAGING_OPTIONS = ('acknowledge', 'message', 'ack_digit', 'ack_repeats')
+PAGING_OPTIONS = ('acknowledge', 'page_message', 'ack_digit', 'ack_repeats')
 # The channel variables the paging dialplan reads.
 VARIABLES = ('PYCALL_PAGE', 'PYCALL_MESSAGE', 'PYCALL_SPELL', 'PYCALL_ACK_DIGIT', 'PYCALL_ACK_REPEATS')
 # Spelled when no TTS engine speaks the message: the user's ALERT_ID, else the call's name.
@@ -49,7 +49,7 @@ class AckReadError(CallFileError):
 def check_paging(params):
     """The paging options of ``params`` checked; (digit, repeats, message) or None without acknowledge."""
     if not params.get('acknowledge'):
-        for key in ('message', 'ack_digit', 'ack_repeats'):
+        for key in ('page_message', 'ack_digit', 'ack_repeats'):
             if params.get(key) is not None:
                 raise ValidationError(key, 'needs acknowledge=true')
         return None
@@ -65,11 +65,11 @@ def check_paging(params):
     repeats = DEFAULT_ACK_REPEATS if repeats is None else repeats
     if isinstance(repeats, bool) or not isinstance(repeats, int) or not 1 <= repeats <= MAX_ACK_REPEATS:
         raise ValidationError('ack_repeats', 'must be an integer from 1 to %d' % MAX_ACK_REPEATS, repeats)
-    message = params.get('message')
+    message = params.get('page_message')
     if message is not None:
         if not isinstance(message, str):
-            raise ValidationError('message', 'must be a string', message)
-        check_text('message', message, allow_empty=True)
+            raise ValidationError('page_message', 'must be a string', message)
+        check_text('page_message', message, allow_empty=True)
     return digit, repeats, message or ''
 
 
@@ -143,9 +143,9 @@ def _cli(command, asterisk=None):
         raise AckReadError('acknowledge: %s -rx failed (%s)' % (argv[0], exc))
     out = proc.stdout.decode('utf-8', 'replace')
     if proc.returncode != 0 or 'Unable to connect to remote asterisk' in out:
+        said = (out + proc.stderr.decode('utf-8', 'replace')).strip()[:200]
         raise AckReadError('acknowledge: cannot reach Asterisk through %s -rx (run as root or as Asterisk\'s user, '
-                           'with Asterisk running): %s' % (argv[0], (out + proc.stderr.decode('utf-8', 'replace'))
-                                                              .strip()[:200]))
+                           'with Asterisk running): %s' % (argv[0], said))
     return out
 
 

@@ -227,8 +227,8 @@ options:
     default: 300
   acknowledge:
     description:
-      - Page the callee and ask for a key press. Answering is not acknowledging: a voicemail box or an
-        auto-attendant answers too, so the call counts as acknowledged only when the callee presses O(ack_digit).
+      - Page the callee and ask for a key press. Answering is not acknowledging (a voicemail box or an
+        auto-attendant answers too), so the call counts as acknowledged only when the callee presses O(ack_digit).
       - The answered call runs the C(pycall-page) context that the P(pycall.asterisk.asterisk_paging#role) role
         installs; O(application), O(data), O(context), O(extension) and O(priority) cannot be combined with it.
       - Needs O(name) (the acknowledgement is stored under it, in Asterisk's AstDB as C(pycall_ack/<name>),
@@ -241,9 +241,10 @@ options:
     type: bool
     default: false
     version_added: 0.2.0
-  message:
+  page_message:
     description:
-      - What the callee hears, with O(acknowledge=true). It reaches the dialplan only as the value of a channel
+      - What the callee hears, with O(acknowledge=true).
+      - Named C(page_message) because Ansible reserves C(message) for itself. It reaches the dialplan only as the value of a channel
         variable, never as dialplan or shell text.
       - With a TTS engine set up by the role (C(asterisk_paging_tts=festival)) it is spoken, reduced to letters,
         digits, blanks and C(. ? !).
@@ -368,7 +369,7 @@ EXAMPLES = r'''
     name: "page-{{ alert_id }}-primary"
     channel: "PJSIP/{{ primary_extension }}"
     acknowledge: true
-    message: "{{ alert_summary }}"
+    page_message: "{{ alert_summary }}"
     variables:
       ALERT_ID: "{{ alert_id }}"
     ack_repeats: 3
@@ -516,7 +517,7 @@ def main():
             wait=dict(type='bool', default=False),
             wait_timeout=dict(type='int', default=300),
             acknowledge=dict(type='bool', default=False),
-            message=dict(type='str'),
+            page_message=dict(type='str'),
             ack_digit=dict(type='str'),
             ack_repeats=dict(type='int'),
         ),

@@ -56,6 +56,7 @@ lab_expect_status ast1 "$prefix-user.call" Completed 30
 lab_expect_call ast1 PYCALL_NAME "$prefix-user"
 
 echo "== pages"
+# shellcheck disable=SC2016 # the dollars are the point: they must arrive unexpanded
 message='Disk full on db1; act now, "really" ${EVIL} $[1+1] \o/'
 ansible-playbook -i "$inv" pages.yml -e "$(python3 -c 'import json,sys; print(json.dumps({"prefix": sys.argv[1], "alert_id": "A7", "message": sys.argv[2]}))' "$prefix" "$message")" "$@"
 lab_expect_named ast1 "$prefix-presser" Completed 5
@@ -77,6 +78,7 @@ for pat in "Local/101@silent-[0-9a-f]*;1> Playing 'vm-Urgent.gsm'" \
 done
 grep -F -- "pycall page $prefix-silent: message: Disk full on db1; act now," <<<"$log" >/dev/null \
     || { lab_dump ast1; lab_fail "the message did not arrive intact"; }
+# shellcheck disable=SC2016
 grep -F -- '${EVIL} $[1+1]' <<<"$log" >/dev/null || { lab_dump ast1; lab_fail "the message was evaluated"; }
 acks=$(grep -c "pycall page $prefix-[a-z]*: acknowledged" <<<"$log" || true)
 [ "$acks" = 2 ] || lab_fail "$acks acknowledgements logged, expected 2"

@@ -26,7 +26,7 @@ def page(**extra):
 
 
 def test_a_page_runs_the_paging_context_with_its_variables():
-    spec = build_spec(page(message='Disk full on db1', variables={'ALERT_ID': '4711'}))
+    spec = build_spec(page(page_message='Disk full on db1', variables={'ALERT_ID': '4711'}))
     assert (spec.context, spec.extension, spec.priority) == ('pycall-page', 's', 1)
     assert spec.application is None
     assert dict(spec.variables) == {'ALERT_ID': '4711', 'PYCALL_PAGE': 'page-4711-primary',
@@ -41,7 +41,7 @@ def test_without_an_alert_id_the_name_is_spelled_and_the_message_may_be_empty():
 
 def test_a_hostile_message_is_only_ever_a_value():
     message = 'act now; ${EVIL} $[1+1] "q" \\o/ a=b: c, d'
-    text = build_spec(page(message=message)).render()
+    text = build_spec(page(page_message=message)).render()
     assert text.count('\n') == len(text.splitlines())
     record = parse_callfile(text)
     assert dict(record.spec.variables)['PYCALL_MESSAGE'] == message
@@ -51,8 +51,8 @@ def test_a_hostile_message_is_only_ever_a_value():
 @pytest.mark.parametrize('message', ['line\nApplication: System', 'cr\rx', 'nul\x00', 'tab #comment'])
 def test_a_message_that_would_inject_directives_is_refused(message):
     with pytest.raises(ValidationError) as err:
-        build_spec(page(message=message))
-    assert err.value.field == 'message'
+        build_spec(page(page_message=message))
+    assert err.value.field == 'page_message'
 
 
 @pytest.mark.parametrize('digit', ['0', '9', '*', '#'])
@@ -62,7 +62,7 @@ def test_every_phone_key_can_acknowledge(digit):
 
 @pytest.mark.parametrize('field,value', [('ack_digit', '12'), ('ack_digit', 'a'), ('ack_digit', ''),
                                          ('ack_digit', 1), ('ack_repeats', 0), ('ack_repeats', 21),
-                                         ('ack_repeats', True), ('message', 5)])
+                                         ('ack_repeats', True), ('page_message', 5)])
 def test_bad_paging_values_name_the_parameter(field, value):
     with pytest.raises(ValidationError) as err:
         build_spec(page(**{field: value}))
@@ -79,8 +79,8 @@ def test_a_page_cannot_also_run_something_else(field, value):
 
 def test_paging_options_need_acknowledge():
     with pytest.raises(ValidationError) as err:
-        build_spec(dict(PAGE, acknowledge=False, application='Echo', message='hi'))
-    assert err.value.field == 'message'
+        build_spec(dict(PAGE, acknowledge=False, application='Echo', page_message='hi'))
+    assert err.value.field == 'page_message'
 
 
 def test_a_page_needs_a_name_and_keeps_its_variables_to_itself():
