@@ -19,7 +19,7 @@ __metaclass__ = type
 
 import os
 import re
-import subprocess
+import shutil
 import time
 
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError, ValidationError
@@ -132,31 +132,38 @@ def find_asterisk():
     raise AckReadError('acknowledge: the asterisk command was not found (it reads acknowledgements with asterisk -rx)')
 
 
-def _cli(command, asterisk=None):
-    # argv, never a shell: the name is one word of the CLI command, and names are
-    # limited to letters, digits and _ . @ + - by the writer.
+def _cli(command, run, asterisk=None):
+    """Output of ``asterisk -rx command``; ``run(argv)`` returns (rc, stdout, stderr).
+
+    The runner is the caller's (AnsibleModule.run_command in the modules), so
+    this library starts no process of its own.  argv, never a shell: the name
+    is one word of the CLI command, and names are limited to letters, digits
+    and _ . @ + - by the writer.  coreutils' timeout bounds the wait when a
+    wedged Asterisk accepts the connection but never answers.
+    """
     argv = [asterisk or find_asterisk(), '-rx', command]
+    bound = shutil.which('timeout')
+    if bound:
+        argv = [bound, str(CLI_TIMEOUT)] + argv
     try:
-        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=CLI_TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise AckReadError('acknowledge: %s -rx failed (%s)' % (argv[0], exc))
-    out = proc.stdout.decode('utf-8', 'replace')
-    if proc.returncode != 0 or 'Unable to connect to remote asterisk' in out:
-        said = (out + proc.stderr.decode('utf-8', 'replace')).strip()[:200]
-        raise AckReadError('acknowledge: cannot reach Asterisk through %s -rx (run as root or as Asterisk\'s user, '
-                           'with Asterisk running): %s' % (argv[0], said))
+        rc, out, err = run(argv)
+    except (OSError, ValueError) as exc:
+        raise AckReadError('acknowledge: %s failed (%s)' % (' '.join(argv[:-1]), exc))
+    if rc != 0 or 'Unable to connect to remote asterisk' in out:
+        said = ('%s %s' % (out, err)).strip()[:200]
+        raise AckReadError('acknowledge: cannot reach Asterisk through asterisk -rx (run as root or as Asterisk\'s '
+                           'user, with Asterisk running; exit %s): %s' % (rc, said))
     return out
 
 
-def read_ack(name, asterisk=None):
+def read_ack(name, run, asterisk=None):
     """When the page ``name`` was acknowledged (epoch), or None."""
-    return parse_db_get(_cli('database get %s %s' % (ASTDB_FAMILY, name), asterisk))
+    return parse_db_get(_cli('database get %s %s' % (ASTDB_FAMILY, name), run, asterisk))
 
 
-def clear_ack(name, asterisk=None):
+def clear_ack(name, run, asterisk=None):
     """Forget an older acknowledgement of ``name`` before a new page of that name rings."""
-    _cli('database del %s %s' % (ASTDB_FAMILY, name), asterisk)
+    _cli('database del %s %s' % (ASTDB_FAMILY, name), run, asterisk)
 
 
 def wait_for_ack(probe, read, timeout, poll=0.5, clock=time.time, sleep=time.sleep):
@@ -180,8 +187,8 @@ def wait_for_ack(probe, read, timeout, poll=0.5, clock=time.time, sleep=time.sle
         sleep(poll)
 
 
-def annotate(calls, read=read_ack):
-    """Add acknowledged/acknowledged_at to each described call (asterisk_callfile_info); pages only ask Asterisk."""
+def annotate(calls, read):
+    """Add acknowledged/acknowledged_at to each described call (asterisk_callfile_info); only pages are read."""
     for call in calls:
         call.update(ack_result(read(call['name']) if is_page(call.get('fields')) else None))
     return calls

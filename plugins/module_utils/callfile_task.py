@@ -138,19 +138,19 @@ def _wait(paths, results, timeout):
             result['call_file'] = os.path.join(paths.done, os.path.basename(result['call_file']))
 
 
-def _pages(paths, results, params, check_mode):
+def _pages(paths, results, params, check_mode, run):
     """Acknowledged pages: forget stale acknowledgements of new files, then report (or wait for) the key press."""
     fresh = [r for r in results if r['changed'] and r['status'] == 'pending']
     if not check_mode:
         for result in fresh:
-            callfile_paging.clear_ack(result['name'])
+            callfile_paging.clear_ack(result['name'], run)
     deadline = time.time() + (params.get('wait_timeout') or 0)
     for result in results:
         if check_mode or result in fresh and not params.get('wait'):
             result.update(callfile_paging.ack_result(None))
             continue
         if not params.get('wait') or not result['call_file']:
-            result.update(callfile_paging.ack_result(callfile_paging.read_ack(result['name'])))
+            result.update(callfile_paging.ack_result(callfile_paging.read_ack(result['name'], run)))
             continue
         call_file = result['call_file']
 
@@ -159,15 +159,18 @@ def _pages(paths, results, params, check_mode):
             return status, record, not timed_out
 
         epoch, status, record, timed_out = callfile_paging.wait_for_ack(
-            probe, lambda name=result['name']: callfile_paging.read_ack(name), max(0, deadline - time.time()))
+            probe, lambda name=result['name']: callfile_paging.read_ack(name, run), max(0, deadline - time.time()))
         result.update(status=status, timed_out=timed_out, attempts=len(record.attempts) if record else 0)
         result.update(callfile_paging.ack_result(epoch))
         if status in ('completed', 'failed', 'expired'):
             result['call_file'] = os.path.join(paths.done, os.path.basename(call_file))
 
 
-def manage_call(params, check_mode=False):
-    """Run the task described by module parameters; returns the result dict."""
+def manage_call(params, check_mode=False, run=None):
+    """Run the task described by module parameters; returns the result dict.
+
+    ``run(argv) -> (rc, stdout, stderr)`` runs commands (acknowledged pages ask Asterisk's CLI).
+    """
     paths = SpoolPaths(outgoing=params.get('spool_dir'), staging=params.get('staging_dir'))
     mode = parse_mode(params.get('mode'))
     state = params.get('state') or 'present'
@@ -191,7 +194,7 @@ def manage_call(params, check_mode=False):
         for result in results:
             result['content'] = ''
     if params.get('acknowledge') and state == 'present':
-        _pages(paths, results, params, check_mode)
+        _pages(paths, results, params, check_mode, run)
     elif params.get('wait') and not check_mode and state == 'present':
         _wait(paths, results, params.get('wait_timeout') or 0)
     if not batch:
@@ -208,7 +211,7 @@ def manage_call(params, check_mode=False):
 def run_callfile_task(module):
     """exit_json/fail_json for AnsibleModule; never a traceback for our errors."""
     try:
-        result = manage_call(module.params, check_mode=module.check_mode)
+        result = manage_call(module.params, check_mode=module.check_mode, run=module.run_command)
     except ValidationError as exc:
         module.fail_json(msg=str(exc), parameter=exc.field, rule=exc.rule)
     except CallFileError as exc:

@@ -146,7 +146,7 @@ calls:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_paging import annotate
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_paging import annotate, read_ack
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES, list_calls
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
 
@@ -163,7 +163,7 @@ def main():
     try:
         calls = list_calls(SpoolPaths(outgoing=module.params['spool_dir']), names=module.params['name'],
                            statuses=module.params['status'])
-        annotate(calls)
+        annotate(calls, lambda name: read_ack(name, module.run_command))
     except CallFileError as exc:
         module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
     module.exit_json(changed=False, calls=calls)

@@ -183,5 +183,25 @@ def test_no_asterisk_command_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv('PATH', str(tmp_path))
     monkeypatch.setattr(paging.os.path, 'isfile', lambda path: False)
     with pytest.raises(paging.AckReadError) as err:
-        paging.read_ack('p1')
+        paging.read_ack('p1', run=None)
     assert 'asterisk command was not found' in str(err.value)
+
+
+def test_the_cli_is_asked_with_an_argv_and_a_bound():
+    seen = []
+
+    def run(argv):
+        seen.append(argv)
+        return 0, 'Value: 1798101012\n', ''
+
+    assert paging.read_ack('page-1', run, asterisk='/usr/sbin/asterisk') == 1798101012
+    assert seen[0][-3:] == ['/usr/sbin/asterisk', '-rx', 'database get pycall_ack page-1']
+    if len(seen[0]) > 3:
+        assert seen[0][1] == str(paging.CLI_TIMEOUT)
+
+
+@pytest.mark.parametrize('answer', [(1, '', 'boom'), (0, 'Unable to connect to remote asterisk (does it exist?)', '')])
+def test_an_unreachable_asterisk_is_a_clear_error(answer):
+    with pytest.raises(paging.AckReadError) as err:
+        paging.clear_ack('page-1', lambda argv: answer, asterisk='/usr/sbin/asterisk')
+    assert 'cannot reach Asterisk' in str(err.value) and "Asterisk's user" in str(err.value)
