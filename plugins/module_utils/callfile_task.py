@@ -19,6 +19,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors im
     ValidationError,
 )
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_paging
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import wait_for_outcome
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec, build_channel
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import DEFAULT_MODE, SpoolPaths
@@ -53,6 +54,7 @@ def _variables(params):
 
 def build_spec(params):
     """The CallSpec the parameters describe; errors name the parameter."""
+    params = callfile_paging.page_params(params, params.get('name'))
     variables, secret_names = _variables(params)
     channel = params.get('channel')
     for part in ('trunk_type', 'trunk_name', 'number'):
@@ -93,6 +95,8 @@ def merge_call(defaults, entry, index):
     if unknown:
         raise ValidationError('calls[%d]' % index, 'unsupported option(s): %s' % ', '.join(unknown))
     merged = dict((key, defaults.get(key)) for key in _CALL_KEYS + ('secret_variables',))
+    # Paging options are task-level: every entry of a batch is paged the same way.
+    merged.update((key, defaults.get(key)) for key in callfile_paging.PAGING_OPTIONS)
     given = dict((key, value) for key, value in entry.items() if value is not None)
     for triggers, members in _GROUPS:
         if any(key in given for key in triggers):
@@ -134,8 +138,39 @@ def _wait(paths, results, timeout):
             result['call_file'] = os.path.join(paths.done, os.path.basename(result['call_file']))
 
 
-def manage_call(params, check_mode=False):
-    """Run the task described by module parameters; returns the result dict."""
+def _pages(paths, results, params, check_mode, run):
+    """Acknowledged pages: forget stale acknowledgements of new files, then report (or wait for) the key press."""
+    fresh = [r for r in results if r['changed'] and r['status'] == 'pending']
+    if not check_mode:
+        for result in fresh:
+            callfile_paging.clear_ack(result['name'], run)
+    deadline = time.time() + (params.get('wait_timeout') or 0)
+    for result in results:
+        if check_mode or result in fresh and not params.get('wait'):
+            result.update(callfile_paging.ack_result(None))
+            continue
+        if not params.get('wait') or not result['call_file']:
+            result.update(callfile_paging.ack_result(callfile_paging.read_ack(result['name'], run)))
+            continue
+        call_file = result['call_file']
+
+        def probe(call_file=call_file):
+            status, record, timed_out = wait_for_outcome(paths, call_file, 0)
+            return status, record, not timed_out
+
+        epoch, status, record, timed_out = callfile_paging.wait_for_ack(
+            probe, lambda name=result['name']: callfile_paging.read_ack(name, run), max(0, deadline - time.time()))
+        result.update(status=status, timed_out=timed_out, attempts=len(record.attempts) if record else 0)
+        result.update(callfile_paging.ack_result(epoch))
+        if status in ('completed', 'failed', 'expired'):
+            result['call_file'] = os.path.join(paths.done, os.path.basename(call_file))
+
+
+def manage_call(params, check_mode=False, run=None):
+    """Run the task described by module parameters; returns the result dict.
+
+    ``run(argv) -> (rc, stdout, stderr)`` runs commands (acknowledged pages ask Asterisk's CLI).
+    """
     paths = SpoolPaths(outgoing=params.get('spool_dir'), staging=params.get('staging_dir'))
     mode = parse_mode(params.get('mode'))
     state = params.get('state') or 'present'
@@ -158,7 +193,9 @@ def manage_call(params, check_mode=False):
     if state == 'absent':
         for result in results:
             result['content'] = ''
-    if params.get('wait') and not check_mode and state == 'present':
+    if params.get('acknowledge') and state == 'present':
+        _pages(paths, results, params, check_mode, run)
+    elif params.get('wait') and not check_mode and state == 'present':
         _wait(paths, results, params.get('wait_timeout') or 0)
     if not batch:
         return results[0]
@@ -174,7 +211,7 @@ def manage_call(params, check_mode=False):
 def run_callfile_task(module):
     """exit_json/fail_json for AnsibleModule; never a traceback for our errors."""
     try:
-        result = manage_call(module.params, check_mode=module.check_mode)
+        result = manage_call(module.params, check_mode=module.check_mode, run=module.run_command)
     except ValidationError as exc:
         module.fail_json(msg=str(exc), parameter=exc.field, rule=exc.rule)
     except CallFileError as exc:

@@ -225,6 +225,47 @@ options:
       - Seconds to wait in total when O(wait=true).
     type: int
     default: 300
+  acknowledge:
+    description:
+      - Page the callee and ask for a key press. Answering is not acknowledging (a voicemail box or an
+        auto-attendant answers too), so the call counts as acknowledged only when the callee presses O(ack_digit).
+      - The answered call runs the C(pycall-page) context that the P(pycall.asterisk.asterisk_paging#role) role
+        installs; O(application), O(data), O(context), O(extension) and O(priority) cannot be combined with it.
+      - Needs O(name) (the acknowledgement is stored under it, in Asterisk's AstDB as C(pycall_ack/<name>),
+        which survives Asterisk restarts). Spooling a new file of that name forgets an older acknowledgement.
+      - Reading the acknowledgement uses C(asterisk -rx), so the module must run as root or as Asterisk's user,
+        with Asterisk running; no AMI credentials are needed.
+      - With O(wait=true) the module returns as soon as the call is acknowledged (RV(status) may still be
+        V(in_progress) then) or has ended.
+      - The options apply to every entry of O(calls).
+    type: bool
+    default: false
+    version_added: 0.2.0
+  page_message:
+    description:
+      - What the callee hears, with O(acknowledge=true).
+      - Named C(page_message) because Ansible reserves C(message) for itself. It reaches the dialplan only as the value of a channel
+        variable, never as dialplan or shell text.
+      - With a TTS engine set up by the role (C(asterisk_paging_tts=festival)) it is spoken, reduced to letters,
+        digits, blanks and C(. ? !).
+      - Without one, Asterisk's own sounds say "urgent", spell the C(ALERT_ID) variable (else the call's
+        name) and say "press" and O(ack_digit); the message is then written to Asterisk's log. Never silence.
+    type: str
+    version_added: 0.2.0
+  ack_digit:
+    description:
+      - The key that acknowledges, one of C(0-9), C(*) or C(#). Any other key does not acknowledge; the
+        prompt is repeated. It is accepted at any moment, also while the message plays.
+      - Defaults to V(1) when O(acknowledge=true).
+    type: str
+    version_added: 0.2.0
+  ack_repeats:
+    description:
+      - How many times the message is played before the call ends unacknowledged, 1 to 20 (a wrong key
+        also uses a round).
+      - Defaults to V(3) when O(acknowledge=true).
+    type: int
+    version_added: 0.2.0
 notes:
   - Asterisk's spooler keeps no time zones; the file's mtime is the due time, in whole seconds.
   - A past due time dials now.
@@ -323,6 +364,20 @@ EXAMPLES = r'''
       - channel: PJSIP/203
   become: true
 
+- name: Page and wait until the on-call engineer presses 1 (answering alone is not enough)
+  pycall.asterisk.asterisk_callfile:
+    name: "page-{{ alert_id }}-primary"
+    channel: "PJSIP/{{ primary_extension }}"
+    acknowledge: true
+    page_message: "{{ alert_summary }}"
+    variables:
+      ALERT_ID: "{{ alert_id }}"
+    ack_repeats: 3
+    wait: true
+    wait_timeout: 120
+  register: page
+  become: true
+
 - name: Cancel that page if it has not started dialling yet
   pycall.asterisk.asterisk_callfile:
     name: "page-{{ alert_id }}"
@@ -401,6 +456,18 @@ calls:
   type: list
   elements: dict
   sample: [{"name": "oncall-1", "status": "pending", "changed": true}]
+acknowledged:
+  description:
+    - Whether the callee pressed O(ack_digit). V(false) for a call that was only answered
+      (RV(status) V(completed)).
+  returned: when O(acknowledge=true)
+  type: bool
+  sample: true
+acknowledged_at:
+  description: When the callee acknowledged (epoch and ISO 8601 UTC), or null.
+  returned: when O(acknowledge=true)
+  type: dict
+  sample: {"epoch": 1798101012, "iso_utc": "2026-12-24T08:30:12Z"}
 msg:
   description: What the module did.
   returned: always
@@ -449,6 +516,10 @@ def main():
             spacing=dict(type='int', default=0),
             wait=dict(type='bool', default=False),
             wait_timeout=dict(type='int', default=300),
+            acknowledge=dict(type='bool', default=False),
+            page_message=dict(type='str'),
+            ack_digit=dict(type='str'),
+            ack_repeats=dict(type='int'),
         ),
         mutually_exclusive=[
             ('channel', 'trunk_type'), ('channel', 'trunk_name'), ('channel', 'number'),

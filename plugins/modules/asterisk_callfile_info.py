@@ -123,6 +123,19 @@ calls:
       description: The call's parsed directives (channel, application, data, context, variables...).
       type: dict
       sample: {"channel": "Local/18002223333@from-internal", "application": "Playback", "data": "hello-world"}
+    acknowledged:
+      description:
+        - For an acknowledged page (O(pycall.asterisk.asterisk_callfile#module:acknowledge=true)), whether the
+          callee pressed the key, read from Asterisk's AstDB with C(asterisk -rx) (root or Asterisk's user,
+          Asterisk running). V(false) for every other call.
+      type: bool
+      sample: true
+      version_added: 0.2.0
+    acknowledged_at:
+      description: When the page was acknowledged (epoch and ISO 8601 UTC), or null.
+      type: dict
+      sample: {"epoch": 1798101012, "iso_utc": "2026-12-24T08:30:12Z"}
+      version_added: 0.2.0
     errors:
       description: Why the file is not a valid call, or could not be read.
       type: list
@@ -133,6 +146,7 @@ calls:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_paging import annotate, read_ack
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES, list_calls
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
 
@@ -149,6 +163,7 @@ def main():
     try:
         calls = list_calls(SpoolPaths(outgoing=module.params['spool_dir']), names=module.params['name'],
                            statuses=module.params['status'])
+        annotate(calls, lambda name: read_ack(name, module.run_command))
     except CallFileError as exc:
         module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
     module.exit_json(changed=False, calls=calls)

@@ -383,6 +383,11 @@ MODULES = [
     "format_gsm.so", "codec_gsm.so",
     "func_callerid.so", "func_logic.so", "func_base64.so", "func_env.so", "func_strings.so",
     "res_timing_timerfd.so",
+] + [
+    # acknowledged paging (roles/asterisk_paging): the callees press keys with SendDTMF,
+    # the collection's dialplan records the acknowledgement in AstDB and says the
+    # alert id with the files SAYFILES() names
+    "app_senddtmf.so", "func_db.so", "func_sayfiles.so",
 ]
 
 ASTERISK_CONF = """\
@@ -496,14 +501,63 @@ exten => s,1,Answer()
  same => n,Hangup()
 """ % {"calls": CALLS_LOG}
 
-CONTEXTS = ["answer", "busy", "noanswer", "hold", "quiet"]
+# Callees that behave like people for acknowledged pages (roles/asterisk_paging). Each
+# answers, lets the message start, then acts on the far side of the Local channel, so the
+# key presses reach the paging dialplan as DTMF while its prompt plays. Digits pressed
+# are ${LAB_PRESS} (default 1). Each stays up at most ${LAB_MAXWAIT} s (default 60): the
+# paging dialplan, not the callee, ends an acknowledged or unanswered page.
+PAGING_EXTENSIONS = r"""
+; presser: answers, presses the digit 2 s later (during the message), logs ev=pressed
+[lab-presser]
+exten => s,1,Answer()
+ same => n,Gosub(lab-log,s,1(answered))
+ same => n,Wait(2)
+ same => n,SendDTMF(${IF($[${LEN(${LAB_PRESS})} > 0]?${LAB_PRESS}:1)})
+ same => n,Gosub(lab-log,s,1(pressed))
+ same => n,Wait(${IF($[${LEN(${LAB_MAXWAIT})} > 0]?${LAB_MAXWAIT}:60)})
+ same => n,Hangup()
+
+; silent: answers and says nothing, like a voicemail box or a pocket
+[lab-silent]
+exten => s,1,Answer()
+ same => n,Gosub(lab-log,s,1(answered))
+ same => n,Wait(${IF($[${LEN(${LAB_MAXWAIT})} > 0]?${LAB_MAXWAIT}:60)})
+ same => n,Hangup()
+
+; fumbler: answers, presses 9 (wrong), then after the re-prompt the digit
+[lab-fumbler]
+exten => s,1,Answer()
+ same => n,Gosub(lab-log,s,1(answered))
+ same => n,Wait(2)
+ same => n,SendDTMF(9)
+ same => n,Gosub(lab-log,s,1(wrong))
+ same => n,Wait(4)
+ same => n,SendDTMF(${IF($[${LEN(${LAB_PRESS})} > 0]?${LAB_PRESS}:1)})
+ same => n,Gosub(lab-log,s,1(pressed))
+ same => n,Wait(${IF($[${LEN(${LAB_MAXWAIT})} > 0]?${LAB_MAXWAIT}:60)})
+ same => n,Hangup()
+
+; wrongkey: answers and only ever presses 9, every 2 s
+[lab-wrongkey]
+exten => s,1,Answer()
+ same => n,Gosub(lab-log,s,1(answered))
+ same => n,Set(LAB_N=0)
+ same => n(again),Wait(2)
+ same => n,SendDTMF(9)
+ same => n,Gosub(lab-log,s,1(wrong))
+ same => n,Set(LAB_N=$[${LAB_N} + 1])
+ same => n,GotoIf($[${LAB_N} < 30]?again)
+ same => n,Hangup()
+"""
+
+CONTEXTS = ["answer", "busy", "noanswer", "hold", "quiet", "presser", "silent", "fumbler", "wrongkey"]
 # pycall's seed example dials Local/<number>@from-internal (FreePBX's context name):
 # on the lab it behaves as answer.
 ALIASES = {"from-internal": "answer"}
 
 
 def extensions_conf():
-    parts = [EXTENSIONS_CONF]
+    parts = [EXTENSIONS_CONF, PAGING_EXTENSIONS]
     for ctx in CONTEXTS + sorted(ALIASES):
         body = ALIASES.get(ctx, ctx)
         parts.append("\n[%s]\n" % ctx)
