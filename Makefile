@@ -14,15 +14,17 @@
 SHELL := /bin/bash
 CI := tests/ci
 
-.PHONY: help test setup sanity units integration build demo clean
+.PHONY: help test setup sanity units integration build lint docs demo clean
 
 help:
-	@echo "make test         everything CI runs: setup, sanity, units, build, integration + summary"
+	@echo "make test         everything CI runs: setup, sanity, units, build, lint, docs, integration + summary"
 	@echo "make setup        build/reuse the pinned controller venvs"
 	@echo "make sanity       ansible-test sanity on controllers a and b"
 	@echo "make units        ansible-test units on several Pythons"
 	@echo "make integration  lab up, ansible-test integration, lab down"
 	@echo "make build        build the collection tarball, check it, install it"
+	@echo "make lint         ansible-lint (production), galaxy-importer as Galaxy runs it, ansible-builder"
+	@echo "make docs         antsibull-docs/antsibull-changelog lint, then the docs site in build/docs/html"
 	@echo "make demo         lab up, then examples/seed_call.yml against it"
 	@echo "make clean        remove local test output and this checkout's staged copy"
 
@@ -43,6 +45,12 @@ integration:
 
 build:
 	@bash $(CI)/build.sh
+
+lint:
+	@bash $(CI)/lint.sh
+
+docs:
+	@bash $(CI)/docs.sh
 
 demo:
 	@bash $(CI)/demo.sh

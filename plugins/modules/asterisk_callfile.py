@@ -28,11 +28,20 @@ author:
   - pycall.asterisk maintainers (@pycall)
 extends_documentation_fragment:
   - action_common_attributes
+  - action_common_attributes.actiongroups
 attributes:
+  action_group:
+    support: full
+    membership: [pycall.asterisk.asterisk]
   check_mode:
     support: full
   diff_mode:
     support: full
+  idempotent:
+    description: Running the task again with the same parameters changes nothing and reports C(changed=false).
+    support: partial
+    details:
+      - Not with O(force=true), which spools the call again on every run.
   platform:
     platforms: posix
 options:
@@ -271,6 +280,7 @@ notes:
   - A past due time dials now.
   - Runs on the Asterisk host. Reads the spool once per run.
 seealso:
+  - module: pycall.asterisk.asterisk_callfile_info
   - name: Asterisk call files
     description: How Asterisk reads call files from its outgoing spool.
     link: https://docs.asterisk.org/Configuration/Interfaces/Asterisk-Call-Files-Spooling/

@@ -24,12 +24,21 @@ author:
   - pycall.asterisk maintainers (@pycall)
 extends_documentation_fragment:
   - action_common_attributes
+  - action_common_attributes.actiongroups
 attributes:
+  action_group:
+    support: full
+    membership: [pycall.asterisk.asterisk]
   check_mode:
     support: full
     details: The module never changes anything.
   diff_mode:
-    support: none
+    support: N/A
+    details: The module never changes anything.
+  idempotent:
+    description: Running the task again with the same parameters changes nothing and reports C(changed=false).
+    support: full
+    details: The module only reads.
   platform:
     platforms: posix
 options:

@@ -20,7 +20,7 @@ ansible-galaxy collection build "$STAGE" --output-path "$work/dist"
 tar -tzf "$artifact" | sed 's#^\./##' | sort >"$work/members"
 
 # Members that must never ship: tests, CI, developer tooling, local state.
-forbidden=$(grep -E '^(tests|\.ci|bench|build|\.venv[^/]*|\.hypothesis|\.pytest_cache)(/|$)|^(Makefile|\.gitignore|galaxy\.yml)$|^changelogs/\.plugin-cache\.yaml$|\.pyc$|(^|/)__pycache__(/|$)' "$work/members" || true)
+forbidden=$(grep -E '^(tests|\.ansible|\.ci|bench|build|\.venv[^/]*|\.hypothesis|\.pytest_cache)(/|$)|^(Makefile|\.gitignore|galaxy\.yml)$|^changelogs/\.plugin-cache\.yaml$|\.pyc$|(^|/)__pycache__(/|$)' "$work/members" || true)
 if [[ -n $forbidden ]]; then
     printf '%s\n' "$forbidden" >&2
     ci_die "the artifact contains files that must not ship (listed above)"

@@ -186,6 +186,61 @@ ensure_controller() {
     ensure_get_pip "$venv/bin/python"
 }
 
+# --- tool venvs (lint, Galaxy import, docs) -------------------------------------------------
+# Python of the ecosystem tools' venvs (tests/ci/requirements-tools-*.txt are pinned for it).
+TOOLS_PYTHON=3.11
+
+# ensure_tool galaxy|docs: build (or reuse) the pinned venv of tests/ci/requirements-tools-NAME.txt
+# and set TOOL_VENV. Same rules as the controllers: --no-deps install of the exact pins, then
+# `pip check`; reuse needs an identical stamp (base interpreter and requirements file).
+ensure_tool() {
+    local which=$1 requirements base venv stamp lock_fd probe
+
+    case $which in
+        galaxy) probe='import galaxy_importer, ansiblelint, ansible_builder' ;;
+        docs) probe='import antsibull_docs, antsibull_changelog, sphinx, sphinx_ansible_theme' ;;
+        *) ci_die "unknown tool venv '$which' (use galaxy or docs)" ;;
+    esac
+
+    requirements="$CI_DIR/requirements-tools-$which.txt"
+    base=$(find_python "$TOOLS_PYTHON") || ci_die "no Python $TOOLS_PYTHON interpreter found (pyenv root: $(pyenv_root || echo none); /usr/bin)"
+    venv="$CI_CACHE/venv-tools-$which"
+    stamp="$("$base" -c 'import sys; print(sys.version)') @ $base"$'\n'"$(cat "$requirements")"
+
+    mkdir -p "$CI_CACHE"
+    exec {lock_fd}>"$CI_CACHE/.lock-tools-$which"
+    flock "$lock_fd"
+
+    if [[ -f $venv/.pycall-ci-stamp && $(cat "$venv/.pycall-ci-stamp") == "$stamp" ]] \
+        && "$venv/bin/python" -c "$probe" 2>/dev/null; then
+        ci_log "tools $which: reusing $venv"
+    else
+        ci_log "tools $which: building $venv from $base"
+        rm -rf "$venv"
+        "$base" -m venv "$venv" || ci_die "$base -m venv $venv failed"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
+            -r "$requirements" 2> >(grep -v "^WARNING: Location 'file:" >&2) \
+            || ci_die "pip could not install $requirements into $venv"
+        "$venv/bin/python" -m pip check --disable-pip-version-check \
+            || ci_die "the pins in $requirements are not consistent (pip check)"
+        "$venv/bin/python" -c "$probe" || ci_die "$venv lacks a tool after installing $requirements"
+        printf '%s' "$stamp" >"$venv/.pycall-ci-stamp"
+    fi
+
+    flock -u "$lock_fd"
+    exec {lock_fd}>&-
+
+    TOOL_VENV=$venv
+}
+
+# tool_env: set up this (sub)shell to run the current tool venv's commands (they call each
+# other by name: galaxy-importer runs ansible-doc and ansible-lint, antsibull-docs ansible-doc).
+tool_env() {
+    PATH="$TOOL_VENV/bin:$BASE_PATH"
+    export PATH
+    unset PYENV_VERSION VIRTUAL_ENV PYTHONPATH PYTHONHOME
+}
+
 # ensure_get_pip PYTHON: make ansible-test's pip bootstrap work offline. For every pip version
 # the installed ansible-test asks for, put tests/ci/get_pip_offline.py in its cache as
 # get_pip_<X_Y>.py, with the pip wheel next to it. An upstream script already there is kept.

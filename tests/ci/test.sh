@@ -13,6 +13,8 @@ STEPS=(
     "units-a|units.sh a"
     "units-b|units.sh b"
     "build|build.sh a"
+    "lint|lint.sh"
+    "docs|docs.sh"
     "integration|integration.sh"
 )
 
