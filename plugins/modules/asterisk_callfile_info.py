@@ -132,6 +132,7 @@ calls:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import running_asterisk
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES, list_calls
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
@@ -148,7 +149,7 @@ def main():
     )
     try:
         calls = list_calls(SpoolPaths(outgoing=module.params['spool_dir']), names=module.params['name'],
-                           statuses=module.params['status'])
+                           statuses=module.params['status'], asterisk=running_asterisk())
     except CallFileError as exc:
         module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
     module.exit_json(changed=False, calls=calls)
