@@ -260,3 +260,52 @@ def test_reschedule_leaves_a_dialling_call_alone(spool):
     result = _ensure(spool, 'page', data='goodbye')
     assert not result['changed'] and result['in_flight'] == [path] and os.path.exists(path)
     assert os.listdir(spool.outgoing) == [os.path.basename(path)]
+
+
+# --- the parser agrees with the writer on everything the writer accepts -------------------
+
+from hypothesis import event, given, settings  # noqa: E402 pylint: disable=wrong-import-position
+from hypothesis import strategies as st  # noqa: E402 pylint: disable=wrong-import-position
+
+# Mostly characters with a meaning to Asterisk's parser, so that many calls are accepted and
+# the ones that are exercise comments, escapes, separators and quotes.
+_text = st.one_of(st.text(st.sampled_from('ab1;#:=",|()<>\\.*+-\u00fc'), min_size=1, max_size=12),
+                  st.text(st.characters(blacklist_categories=('Cs',)), max_size=12))
+_maybe_int = st.one_of(st.none(), st.integers(min_value=-2, max_value=2 ** 31 + 1),
+                       st.from_regex(r'\A[0-9]{1,6}\Z'))
+_codec = st.lists(st.sampled_from(['ulaw', 'alaw', 'gsm', '!all', 'all']), min_size=1, max_size=3).flatmap(
+    lambda names: st.sampled_from([',', ', ', ' , ', '|', ' | ']).map(lambda sep: sep.join(names)))
+
+
+@settings(max_examples=600, deadline=None)
+@given(action=st.sampled_from(['application', 'extension', 'context']), name=_text, data=st.one_of(st.none(), _text),
+       context=st.one_of(st.none(), _text), callerid=st.one_of(st.none(), _text, _text.map(lambda t: '"%s" <1>' % t),
+                                                               _text.map(lambda t: '"Ops" <%s>' % t)),
+       wait_time=_maybe_int, retry_time=_maybe_int, max_retries=_maybe_int, priority=_maybe_int,
+       account=st.one_of(st.none(), _text), variables=st.dictionaries(_text, _text, max_size=2),
+       codecs=st.lists(st.one_of(_codec, _text), max_size=2),
+       flags=st.tuples(*[st.sampled_from([None, True, False])] * 3))
+def test_parser_reads_back_every_accepted_call(action, name, data, context, callerid, wait_time, retry_time,
+                                               max_retries, priority, account, variables, codecs, flags):
+    kwargs = dict(callerid=callerid, wait_time=wait_time, retry_time=retry_time, max_retries=max_retries,
+                  account=account, variables=variables, codecs=codecs, always_delete=flags[0], archive=flags[1],
+                  early_media=flags[2])
+    if action == 'application':
+        kwargs.update(application='Verbose', data=data)
+    else:
+        kwargs.update(extension=name or 's', priority=priority,
+                      context=context if action == 'context' else None)
+    try:
+        spec = CallSpec('Local/1@a', **kwargs)
+    except ValidationError as exc:
+        event('refused: %s' % exc.field.split('[')[0])
+        return
+    event('accepted')
+    record = parse_callfile(spec.render())
+    assert record.errors == [] and record.unknown == []
+    assert record.spec == spec
+    assert record.spec.as_dict() == spec.as_dict()
+    # Asterisk's effective numbers are the ones written (or its defaults).
+    assert record.retry_time == (spec.retry_time or 300)
+    assert record.wait_time == (spec.wait_time or 45)
+    assert record.max_retries == (spec.max_retries or 0)
