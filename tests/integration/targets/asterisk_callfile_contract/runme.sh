@@ -69,6 +69,11 @@ done
 ansible-playbook -i "$inv" template.yml -e "prefix=$prefix" "$@"
 lab_expect_named ast1 "$prefix-template" Completed 30
 lab_expect_calls_named ast1 "$prefix-template" 1
+lab_expect_call ast1 cidname 'Ops (Team)'
+lab_expect_call ast1 cidnum '+49*30#1'
+lab_expect_call ast1 VAR1 '#1;2'
+lab_expect_named ast1 "$prefix-hashdata" Completed 30
+lab_expect_log ast1 "#$prefix-data"
 mv -f "$conf.contract-saved" "$conf"
 lab up "$hosts" >/dev/null
 wait_asterisk
