@@ -72,6 +72,29 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+spool:
+  description: The directories read, and where the spool root came from.
+  returned: always
+  type: dict
+  contains:
+    outgoing:
+      description: The queue directory.
+      type: str
+      sample: /var/spool/asterisk/outgoing
+    done:
+      description: The archive directory.
+      type: str
+      sample: /var/spool/asterisk/outgoing_done
+    staging:
+      description: The staging directory beside the queue.
+      type: str
+      sample: /var/spool/asterisk/tmp
+    source:
+      description:
+        - V(spool_dir) when given, else C(astspooldir) followed by the asterisk.conf line it came from, or why
+          Asterisk's compiled-in default applies (for example a template C([directories](!)) section).
+      type: str
+      sample: "astspooldir: default ([directories] at /etc/asterisk/asterisk.conf:2 is a template, which Asterisk ignores)"
 calls:
   description: The calls found, oldest first.
   returned: always
@@ -159,7 +182,7 @@ calls:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import running_asterisk
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import running_asterisk, spool_root_info
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES, list_calls
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
@@ -175,11 +198,13 @@ def main():
         supports_check_mode=True,
     )
     try:
-        calls = list_calls(SpoolPaths(outgoing=module.params['spool_dir']), names=module.params['name'],
-                           statuses=module.params['status'], asterisk=running_asterisk())
+        paths = SpoolPaths(outgoing=module.params['spool_dir'])
+        source = 'spool_dir' if module.params['spool_dir'] else 'astspooldir: %s' % spool_root_info()[1]
+        calls = list_calls(paths, names=module.params['name'], statuses=module.params['status'],
+                           asterisk=running_asterisk())
     except CallFileError as exc:
         module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
-    module.exit_json(changed=False, calls=calls)
+    module.exit_json(changed=False, calls=calls, spool=dict(paths.as_dict(), source=source))
 
 
 if __name__ == '__main__':
