@@ -43,6 +43,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model imp
     CallRecord,
     CallSpec,
     build_channel,
+    check_mode,
     parse_callfile,
 )
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import (  # noqa: F401 pylint: disable=unused-import
@@ -89,7 +90,11 @@ def name_of(filename):
 
 
 def call_state(location, record):
-    """pending, in_progress, completed, failed, expired (or unknown) for a file."""
+    """pending, in_progress, completed, failed, expired (or unknown) for a file.
+
+    in_progress covers every file Asterisk has started on (dialling,
+    between attempts or stuck); ``record.phase()`` tells them apart.
+    """
     if location == 'outgoing':
         return 'in_progress' if record.in_flight else 'pending'
     status = (record.status or '').lower()
@@ -221,6 +226,7 @@ class CallFile:
         Returns the path of the file in ``outgoing``.
         """
         due, _absolute = resolve_schedule(time, field='time')
+        check_mode(self.mode)
         if self.filename:
             filename = check_filename(self.filename, 'filename')
         else:

@@ -7,7 +7,8 @@ A named call may have several files over time, ``<name>.<digest>.call``,
 where the digest covers content and due time.  Asterisk fixes a file's
 due time when it first sees the name, so a changed call always gets a new
 file and the old pending one is removed.  Files Asterisk is dialling
-(they carry a StartRetry line) are never touched.  The whole decision
+(their last retry note is StartRetry) are never touched; files between
+attempts (last note EndRetry or AbortRetry) are cancelled or replaced.  The whole decision
 runs under the spool lock, so concurrent runs cannot both spool.
 """
 
@@ -51,14 +52,27 @@ def derive_name(spec):
 
 
 class Found:
-    """One spooled file of a named call, parsed."""
+    """One spooled file of a named call, parsed.
 
-    def __init__(self, spooled):
+    ``phase`` tells what Asterisk is doing with it: queued (not dialled
+    yet), dialing (last note StartRetry), waiting (between attempts, last
+    note EndRetry/AbortRetry), stuck (an attempt no Asterisk will finish),
+    finished (archived), or None when the file is not a call.
+    """
+
+    def __init__(self, spooled, asterisk=None):
         self.file = spooled
         self.record = parse_callfile(spooled.text) if spooled.text is not None else None
         # An archived file's Status stands even when the call itself was invalid.
         readable = self.record is not None and (self.record.spec is not None or spooled.location == 'done')
         self.state = call_state(spooled.location, self.record) if readable else 'unknown'
+        self.phase = self.record.phase(spooled.location, asterisk) if readable else None
+        self.stuck_reason = self.record.stuck_reason(asterisk) if self.phase == 'stuck' else None
+
+    @property
+    def cancellable(self):
+        """Deleting it now cancels the call silently: Asterisk is not dialling it."""
+        return self.file.location == 'outgoing' and self.phase in ('queued', 'waiting')
 
     def same_call(self, spec):
         return self.record is not None and self.record.spec == spec
@@ -89,13 +103,17 @@ class CallRequest:
         return found.same_call(self.spec)
 
 
-def find_calls(paths, names):
+def find_calls(paths, names, asterisk=None):
     """Every file of the named calls in outgoing and outgoing_done: one scan."""
-    return [Found(f) for f in scan(paths, match=lambda filename: name_of(filename) in names)]
+    return [Found(f, asterisk) for f in scan(paths, match=lambda filename: name_of(filename) in names)]
 
 
-def _result(request, status, path, changed, msg, cancelled, in_flight, before):
+def _result(request, status, path, changed, msg, cancelled, in_flight, before, calls=(), phase=None):
+    waiting = [c.file.path for c in calls if c.phase == 'waiting']
     return {
+        'phase': phase,
+        'cancelled_waiting': [path for path in cancelled if path in waiting],
+        'stuck': [c.file.path for c in calls if c.phase == 'stuck'],
         'changed': changed,
         'name': request.name,
         'status': status,
@@ -111,20 +129,35 @@ def _result(request, status, path, changed, msg, cancelled, in_flight, before):
 
 
 def _ensure_one(paths, request, calls, state, force, uid, gid, mode, check_mode):
-    pending = [c for c in calls if c.state == 'pending']
-    in_flight = [c.file.path for c in calls if c.state == 'in_progress']
+    # Queued and waiting files are Asterisk's to pick up later: deleting one
+    # cancels it silently.  A dialling file (last note StartRetry) is never
+    # touched; a stuck one only by state=absent with force.
+    pending = [c for c in calls if c.cancellable]
+    dialing = [c for c in calls if c.file.location == 'outgoing' and c.phase in ('dialing', 'stuck')]
+    in_flight = [c.file.path for c in dialing]
     finished = [c for c in calls if c.file.location == 'done' and request.matches(c)]
     before = pending[0].file.text if pending else ''
     if state == 'absent':
-        cancelled = [c.file.path for c in pending]
+        doomed = pending + ([c for c in dialing if c.phase == 'stuck'] if force else [])
+        cancelled = [c.file.path for c in doomed]
         if not check_mode:
             for path in cancelled:
                 remove_callfile(path)
-        status = 'in_progress' if in_flight else 'absent'
-        msg = 'cancelled %d pending file(s)' % len(cancelled) if cancelled else 'no pending call of that name'
-        if in_flight:
-            msg += '; %d file(s) in flight left alone' % len(in_flight)
-        result = _result(request, status, None, bool(cancelled), msg, cancelled, in_flight, before)
+        left = [path for path in in_flight if path not in cancelled]
+        status = 'in_progress' if left else 'absent'
+        waiting = sum(1 for c in doomed if c.phase == 'waiting')
+        if cancelled:
+            msg = 'cancelled %d file(s)' % len(cancelled)
+            if waiting:
+                msg += ' (%d between attempts: no further attempt)' % waiting
+        else:
+            msg = 'no pending call of that name'
+        if left:
+            msg += '; %d file(s) Asterisk is dialling left alone' % len(left)
+            if any(c.phase == 'stuck' and c.file.path in left for c in dialing):
+                msg += ' (stuck ones are removed with force=true)'
+        phase = dialing[0].phase if left else None
+        result = _result(request, status, None, bool(cancelled), msg, cancelled, left, before, calls, phase)
         result['diff']['after'] = ''
         return result
     same = [c for c in pending if request.matches(c)]
@@ -134,18 +167,19 @@ def _ensure_one(paths, request, calls, state, force, uid, gid, mode, check_mode)
         if not check_mode:
             for path in stale:
                 remove_callfile(path)
-        return _result(request, 'pending', keep.file.path, bool(stale), 'call already pending',
-                       stale, in_flight, keep.file.text)
+        msg = 'call already pending' if keep.phase == 'queued' else 'call is between attempts; left to retry'
+        return _result(request, keep.state, keep.file.path, bool(stale), msg,
+                       stale, in_flight, keep.file.text, calls, keep.phase)
     if not force:
         if in_flight:
             return _result(request, 'in_progress', in_flight[0], False,
-                           'a call of that name is in flight; it is left alone (use force to spool another)',
-                           [], in_flight, before)
+                           'a call of that name is in flight (Asterisk is dialling it); it is left alone (use force to spool another)',
+                           [], in_flight, before, calls, dialing[0].phase)
         if finished:
             done = finished[-1]
             return _result(request, done.state, done.file.path, False,
                            'call already ran (%s); use force to place it again' % done.state,
-                           [], in_flight, before)
+                           [], in_flight, before, calls, 'finished')
     cancelled = [c.file.path for c in pending]
     target = request.filename
     if calls:
@@ -157,12 +191,12 @@ def _ensure_one(paths, request, calls, state, force, uid, gid, mode, check_mode)
         for old in cancelled:
             remove_callfile(old)
         path = write_callfile(paths, target, request.text, request.due, uid=uid, gid=gid, mode=mode)
-    msg = 'spooled' if not cancelled else 'rescheduled (old pending file cancelled)'
-    return _result(request, 'pending', path, True, msg, cancelled, in_flight, before)
+    msg = 'spooled' if not cancelled else 'rescheduled (old file cancelled before its next attempt)'
+    return _result(request, 'pending', path, True, msg, cancelled, in_flight, before, calls, 'queued')
 
 
 def ensure_calls(paths, requests, state='present', force=False, owner=None, group=None, mode=DEFAULT_MODE,
-                 check_mode=False):
+                 check_mode=False, asterisk=None):
     """Bring each named call to ``state``: one lock, one scan, a result per call.
 
     The requests are already validated (building them is the validation),
@@ -181,7 +215,7 @@ def ensure_calls(paths, requests, state='present', force=False, owner=None, grou
         if not check_mode:
             clean_staging(paths)
         by_name = {}
-        for found in find_calls(paths, wanted):
+        for found in find_calls(paths, wanted, asterisk):
             by_name.setdefault(name_of(found.file.name), []).append(found)
         return [_ensure_one(paths, request, by_name.get(request.name, []), state, force, uid, gid, mode, check_mode)
                 for request in requests]

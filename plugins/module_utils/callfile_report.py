@@ -4,9 +4,11 @@
 """What became of spooled calls, told from the files Asterisk keeps.
 
 Asterisk records its work in the call file itself: a StartRetry line per
-attempt (the file stays in ``outgoing`` meanwhile, its mtime pushed to
-the next retry), EndRetry after a failed attempt, and with Archive the
-finished file moves to ``outgoing_done`` with a final Status line.
+attempt (dated start + RetryTime), EndRetry with the real end after a
+failed attempt (the mtime then is the next attempt), AbortRetry when a
+later Asterisk finds an attempt interrupted, and with Archive the
+finished file moves to ``outgoing_done`` with a final Status line (the
+last attempt gets no EndRetry).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -40,11 +42,14 @@ def describe(found):
         'file': spooled.path,
         'location': spooled.location,
         'status': found.state,
+        'phase': found.phase,
+        'stuck_reason': found.stuck_reason,
         'mtime': _stamp(spooled.mtime),
         'due': None,
         'next_retry': None,
         'attempts': 0,
         'max_attempts': None,
+        'attempts_left': None,
         'attempt_log': [],
         'fields': None,
         'errors': [],
@@ -53,23 +58,35 @@ def describe(found):
         out['errors'] = [spooled.error or 'unreadable']
         return out
     spec = record.spec
-    max_retries = spec.max_retries if spec is not None and spec.max_retries is not None else 0
+    max_attempts = record.max_retries + 1
+    log = [a.as_dict() for a in record.attempts]
+    if log and spooled.location == 'done' and log[-1]['outcome'] == 'running':
+        # Asterisk notes no end for the last attempt; it appended Status when
+        # it ended, which set the archived file's mtime.
+        log[-1].update(outcome='final', ended=int(spooled.mtime) if spooled.mtime is not None else None)
+    if log and found.phase == 'stuck':
+        log[-1]['outcome'] = 'stuck'
+    made = record.attempts_made
     out.update(
-        attempts=len(record.attempts),
-        max_attempts=max_retries + 1,
-        attempt_log=[a.as_dict() for a in record.attempts],
+        attempts=made,
+        max_attempts=max_attempts,
+        attempts_left=max(0, max_attempts - made) if spooled.location == 'outgoing' else 0,
+        attempt_log=log,
         fields=spec.as_dict() if spec is not None else record.raw_fields,
         errors=list(record.errors),
     )
-    if found.state == 'pending':
+    if found.phase == 'queued':
         out['due'] = _stamp(spooled.mtime)
-    elif found.state == 'in_progress':
-        # Asterisk pushes the mtime to the next attempt while it works on a file.
+    elif found.phase == 'waiting':
+        # After EndRetry Asterisk set the mtime to end + RetryTime: the next attempt.
         out['next_retry'] = _stamp(spooled.mtime)
+    # While dialling the mtime only says when Asterisk looks at the file
+    # again (it appends DelayedRetry then); the next attempt, if this one
+    # fails, is its end + RetryTime, unknown until it ends.
     return out
 
 
-def list_calls(paths, names=None, statuses=None):
+def list_calls(paths, names=None, statuses=None, asterisk=None):
     """Every call in outgoing and outgoing_done, optionally filtered, oldest first."""
     wanted = set(names) if names else None
 
@@ -78,7 +95,7 @@ def list_calls(paths, names=None, statuses=None):
             return True
         return (name_of(filename) or filename) in wanted or filename[:-5] in wanted
 
-    calls = [describe(Found(f)) for f in scan(paths, match=match)]
+    calls = [describe(Found(f, asterisk)) for f in scan(paths, match=match)]
     if statuses:
         calls = [c for c in calls if c['status'] in statuses]
     calls.sort(key=lambda c: ((c['mtime'] or {}).get('epoch') or 0, c['file']))

@@ -68,6 +68,10 @@ def _parse_iso(text, field):
     return _from_datetime(when)
 
 
+# The last second a signed 32-bit time_t holds, where Asterisk keeps due times.
+LAST_DUE = 2 ** 31 - 1
+
+
 def resolve_schedule(when, now=None, field='schedule', clamp=True):
     """Return ``(due_epoch, absolute)`` for a requested dial time.
 
@@ -112,6 +116,9 @@ def resolve_schedule(when, now=None, field='schedule', clamp=True):
     due = int(math.ceil(epoch))
     if clamp:
         due = max(due, int(math.ceil(now)))
+    if due > LAST_DUE:
+        raise ScheduleError(field, 'must be at most 2038-01-19T03:14:07Z: Asterisk keeps the due time in a C int, '
+                                   'which wraps negative after it, and dials such a call at once', when)
     return due, absolute
 
 

@@ -32,6 +32,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors im
     StagingFilesystemError,
     ValidationError,
 )
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import spool_root_info
 
 ASTERISK_CONF = '/etc/asterisk/asterisk.conf'
 DEFAULT_SPOOL_ROOT = '/var/spool/asterisk'
@@ -49,26 +50,8 @@ _AT_FDCWD = -100
 
 
 def spool_root(asterisk_conf=ASTERISK_CONF):
-    """``astspooldir`` from asterisk.conf's [directories], else the default."""
-    try:
-        with open(asterisk_conf, 'rb') as handle:
-            text = handle.read().decode('utf-8', 'replace')
-    except (IOError, OSError):
-        return DEFAULT_SPOOL_ROOT
-    section = None
-    for line in text.splitlines():
-        line = line.split(';', 1)[0].strip()
-        if line.startswith('['):
-            # Debian ships '[directories](!)': the template marker is not part of the name.
-            section = line[1:line.find(']')].strip().lower() if ']' in line else None
-            continue
-        if section != 'directories' or '=' not in line:
-            continue
-        key, _sep, value = line.partition('=')
-        value = value.lstrip('>').strip()
-        if key.strip().lower() == 'astspooldir' and value:
-            return value
-    return DEFAULT_SPOOL_ROOT
+    """``astspooldir`` as Asterisk itself reads asterisk.conf (templates ignored), else the default."""
+    return spool_root_info(asterisk_conf)[0]
 
 
 class SpoolPaths:

@@ -48,8 +48,8 @@ def check_text(field, value, allow_empty=False, allow_leading_blank=False):
     if value[-1] in ' \u00a0' or (value[0] == ' ' and not allow_leading_blank):
         # Asterisk trims trailing blanks and drops leading ones.
         raise ValidationError(field, 'must not have leading or trailing blanks', value)
-    if value[0] == '#' and not allow_leading_blank:
-        raise ValidationError(field, "must not start with '#' (Asterisk reads it as a comment)", value)
+    # A leading '#' is fine: render_line writes it right after the colon,
+    # where it is not a comment.
     if ' #' in value:
         raise ValidationError(field, "must not contain a blank followed by '#' (Asterisk reads it as a comment)", value)
     return value
@@ -62,7 +62,8 @@ def escape(value):
 
 def render_line(key, value, field=None):
     """One ``Key: value`` line, checked for length after escaping."""
-    line = '%s: %s' % (key, escape(value))
+    # '#' after a blank starts a comment, after the colon it does not.
+    line = '%s%s%s' % (key, ':' if value.startswith('#') else ': ', escape(value))
     if len(line.encode('utf-8')) > MAX_LINE_BYTES:
         raise ValidationError(field or key, 'line would be longer than %d bytes, which Asterisk skips' % MAX_LINE_BYTES, value)
     return line

@@ -21,7 +21,8 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors im
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls
 from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_paging
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import wait_for_outcome
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec, build_channel
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec, build_channel, check_mode
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import running_asterisk
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import DEFAULT_MODE, SpoolPaths
 
 _SPEC_OPTIONS = ('application', 'data', 'context', 'extension', 'priority', 'callerid', 'account',
@@ -40,7 +41,7 @@ def parse_mode(value):
         raise ValidationError('mode', "must be an octal string such as '0640'", value)
     if not 0 <= mode <= 0o7777:
         raise ValidationError('mode', "must be an octal string such as '0640'", value)
-    return mode
+    return check_mode(mode)
 
 
 def _variables(params):
@@ -133,7 +134,7 @@ def _wait(paths, results, timeout):
             result.update(timed_out=False, attempts=result.get('attempts', 0))
             continue
         status, record, timed_out = wait_for_outcome(paths, result['call_file'], max(0, deadline - time.time()))
-        result.update(status=status, timed_out=timed_out, attempts=len(record.attempts) if record else 0)
+        result.update(status=status, timed_out=timed_out, attempts=record.attempts_made if record else 0)
         if not timed_out:
             result['call_file'] = os.path.join(paths.done, os.path.basename(result['call_file']))
 
@@ -189,7 +190,8 @@ def manage_call(params, check_mode=False, run=None):
     else:
         requests, batch = _requests(params, time.time())
     results = ensure_calls(paths, requests, state=state, force=params.get('force'), owner=params.get('owner'),
-                           group=params.get('group'), mode=mode, check_mode=check_mode)
+                           group=params.get('group'), mode=mode, check_mode=check_mode,
+                           asterisk=running_asterisk())
     if state == 'absent':
         for result in results:
             result['content'] = ''

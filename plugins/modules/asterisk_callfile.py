@@ -56,14 +56,18 @@ options:
   state:
     description:
       - V(present) spools the call unless it is already pending or already ran.
-      - V(absent) cancels pending files of the call named O(name). A call Asterisk is already
-        dialling is never disturbed.
+      - V(absent) cancels files of the call named O(name) that Asterisk is not dialling, queued ones and
+        ones between two attempts (their last retry note is C(EndRetry) or C(AbortRetry)); deleting such a
+        file stops its remaining retries silently. A file whose last note is C(StartRetry) (Asterisk is
+        dialling it now) is never disturbed.
     type: str
     choices: [present, absent]
     default: present
   force:
     description:
       - Spool the call again even though a call of this name and content is pending, in flight or finished.
+      - With O(state=absent), also remove files of the call that are stuck (see RV(stuck)); a file Asterisk is
+        really dialling is still left alone.
     type: bool
     default: false
   channel:
@@ -98,6 +102,7 @@ options:
   context:
     description:
       - Dialplan context to continue in once answered (with O(extension)). At most 79 characters.
+      - Without it Asterisk runs O(extension) in the channel's own context.
     type: str
   extension:
     description:
@@ -110,7 +115,11 @@ options:
     type: int
   callerid:
     description:
-      - Caller id presented to the callee, for example C("Ops" <5551234>).
+      - Caller id presented to the callee, for example C("Ops" <5551234>), C(<5551234>), C("Ops") or a bare value.
+      - Values Asterisk would change are refused, so that what is given arrives. That is a backslash, a double quote
+        or leading/trailing blanks in the name (Asterisk removes every backslash); blanks, parentheses, C(-), brackets
+        or a C(.) before the end in the number (Asterisk drops them); and a bare value that Asterisk would shrink
+        to a number (C(555-1234) would become the number C(5551234)).
     type: str
   variables:
     description:
@@ -132,15 +141,17 @@ options:
     type: int
   retry_time:
     description:
-      - Seconds between attempts, at least 1 (Asterisk's default is 300).
+      - Seconds between attempts, at least 1 (Asterisk's default is 300). Now plus O(retry_time) must stay before
+        2038-01-19T03:14:07Z (Asterisk keeps it in a C int).
     type: int
   max_retries:
     description:
-      - Retries after the first attempt, at least 0 (Asterisk's default is 0).
+      - Retries after the first attempt, 0 to 2147483646 (Asterisk's default is 0).
     type: int
   codecs:
     description:
       - Codec entries, each written as its own C(Codecs) line, for example C(ulaw,alaw) or C(!g729).
+      - Blanks around C(,) and C(|) are removed (C(ulaw, alaw) is written C(ulaw,alaw)), as Asterisk strips entries.
     type: list
     elements: str
   archive:
@@ -153,11 +164,14 @@ options:
   always_delete:
     description:
       - Whether Asterisk deletes the file after the call even when its mtime is in the future.
-      - When omitted Asterisk's default (V(true)) applies.
+      - When omitted Asterisk's default (V(true)) applies. V(false) is refused. Asterisk then keeps pushing the
+        file's mtime into the future itself, so the file stays in C(outgoing) after every call (never deleted, never
+        archived, so no outcome and no idempotency) and is dialled again after each Asterisk restart.
     type: bool
   early_media:
     description:
       - Whether early media counts as an answer (written as C(early_media)).
+      - Only for O(context)/O(extension) calls; V(true) with O(application) is refused, because Asterisk ignores it there.
     type: bool
   schedule:
     description:
@@ -166,7 +180,8 @@ options:
         offset it is the target host's local time.
       - Epoch seconds (C(1798101000)) are exact.
       - Relative times C(+30s), C(+5m), C(+2h), C(+1d) count from the moment the module runs; C(now) is the default.
-      - A time in the past dials now.
+      - A time in the past dials now. A time after 2038-01-19T03:14:07Z is refused, because Asterisk keeps due times
+        in a C int, which would wrap and dial at once.
       - For idempotency, an absolute schedule must match the pending call's due time; a relative one
         is satisfied by any pending or finished call of the same name and content.
     type: str
@@ -187,12 +202,16 @@ options:
     description:
       - Permissions of the call file, as an octal string such as C('0640'). Defaults to C(0640), never
         world-readable, because variables can carry secrets.
+      - Must give the owner read and write (the C(0600) bits). Without read Asterisk deletes the call unread; without
+        write it cannot note retries, so a failing call is redialled forever and never gets a C(Status).
     type: raw
   spool_dir:
     description:
       - The C(outgoing) directory Asterisk watches.
-      - Defaults to C(<astspooldir>/outgoing), with C(astspooldir) read from C(/etc/asterisk/asterisk.conf),
-        else C(/var/spool/asterisk/outgoing).
+      - Defaults to C(<astspooldir>/outgoing), with C(astspooldir) read from C(/etc/asterisk/asterisk.conf) the way
+        Asterisk reads it, else C(/var/spool/asterisk/outgoing). A template section C([directories](!)), as stock
+        configs ship, is ignored like Asterisk ignores it; C(#include) and C(#tryinclude) are followed; a config
+        that cannot be followed (C(#exec), a missing C(#include), a symlink) fails with a message naming the file.
     type: path
   staging_dir:
     description:
@@ -411,8 +430,9 @@ call_file:
 status:
   description:
     - The call's state after the run.
-    - C(pending) (queued, waiting for its due time), C(in_progress) (Asterisk is dialling or waiting to
-      retry), C(completed) (answered), C(failed), C(expired) (retries used up) or C(absent).
+    - C(pending) (queued, waiting for its due time), C(in_progress) (Asterisk is dialling, waiting to
+      retry or stuck; RV(phase) tells which), C(completed) (answered), C(failed), C(expired) (retries used up)
+      or C(absent).
   returned: always
   type: str
   sample: pending
@@ -445,13 +465,34 @@ cancelled:
   elements: str
   sample: []
 in_flight:
-  description: Call files of this name that Asterisk is dialling; they are never touched.
+  description: Call files of this name that Asterisk is dialling (last retry note C(StartRetry)), or stuck ones left in place.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+phase:
+  description:
+    - What Asterisk is doing with the call's file RV(call_file), or with the file left alone on O(state=absent).
+    - V(queued) (not dialled yet), V(dialing) (an attempt runs now), V(waiting) (between attempts; the file
+      may be cancelled or replaced), V(stuck) (an attempt no running Asterisk will finish, because its Asterisk
+      is gone or restarted under the same pid and only appends C(DelayedRetry)), V(finished) (archived), or null.
+  returned: always
+  type: str
+  sample: queued
+cancelled_waiting:
+  description: The files in RV(cancelled) that were between two attempts; their remaining retries will not happen.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+stuck:
+  description: Files of this name whose current attempt no running Asterisk will finish (see RV(phase)).
   returned: always
   type: list
   elements: str
   sample: []
 attempts:
-  description: Dial attempts Asterisk made (its StartRetry lines).
+  description: Dial attempts as Asterisk counts them (its C(EndRetry) and C(AbortRetry) notes plus the attempt running or final).
   returned: when O(wait=true)
   type: int
   sample: 1

@@ -225,7 +225,9 @@ def intended(params):
         if params.get('data') is not None:
             out.append(('data', params['data']))
     else:
-        out.append(('context', params['context']))
+        # Without a context Asterisk uses the channel's: no Context line.
+        if params.get('context') is not None:
+            out.append(('context', params['context']))
         out.append(('extension', params['extension']))
         out.append(('priority', _int_text(params['priority']) if params.get('priority') is not None else '1'))
     for group in ('variables', 'secret_variables'):
@@ -233,7 +235,8 @@ def intended(params):
             out.append(('set', '%s=%s' % (name, value)))
     codecs = params.get('codecs')
     for codec in ([codecs] if isinstance(codecs, str) else codecs or []):
-        out.append(('codecs', codec))
+        # Asterisk strips each entry, so blanks around the separators are written away.
+        out.append(('codecs', re.sub(r'[ \t]*([,|])[ \t]*', r'\1', codec)))
     for param, key in (('always_delete', 'alwaysdelete'), ('archive', 'archive'), ('early_media', 'early_media')):
         if params.get(param) is not None:
             out.append((key, _yes_no(params[param])))

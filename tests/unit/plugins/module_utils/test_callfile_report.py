@@ -23,7 +23,7 @@ def put(directory, name, text, mtime=1790000000):
 
 def test_states_told_from_asterisks_notes(spool):
     put(spool.outgoing, 'a.0123456789abcdef.call', BODY, 1790000300)
-    put(spool.outgoing, 'b.0123456789abcdef.call', BODY + 'StartRetry: 7 1 (1790000000)\nEndRetry: 7 1 (1790000030)\n',
+    put(spool.outgoing, 'b.0123456789abcdef.call', BODY + 'StartRetry: 7 1 (1790000300)\nEndRetry: 7 1 (1790000030)\n',
         1790000330)
     put(spool.done, 'c.0123456789abcdef.call', BODY + 'StartRetry: 7 1 (1790000000)\nStatus: Completed\n')
     put(spool.done, 'd.0123456789abcdef.call', BODY + 'Status: Failed\n')
@@ -35,7 +35,12 @@ def test_states_told_from_asterisks_notes(spool):
     assert calls['a']['due']['epoch'] == 1790000300 and calls['a']['next_retry'] is None
     assert calls['b']['next_retry']['epoch'] == 1790000330
     assert (calls['b']['attempts'], calls['b']['max_attempts']) == (1, 3)
-    assert calls['b']['attempt_log'] == [{'pid': 7, 'number': 1, 'started': 1790000000, 'ended': 1790000030}]
+    assert calls['b']['attempt_log'] == [{'pid': 7, 'number': 1, 'started': 1790000000, 'ended': 1790000030,
+                                          'outcome': 'failed', 'aborted_at': None, 'delayed_retries': 0}]
+    assert calls['b']['phase'] == 'waiting' and calls['b']['attempts_left'] == 2
+    assert calls['a']['phase'] == 'queued' and calls['c']['phase'] == 'finished'
+    # The final attempt has no EndRetry: its end is when Asterisk archived it (the mtime).
+    assert calls['c']['attempt_log'][0]['outcome'] == 'final' and calls['c']['attempt_log'][0]['ended'] == 1790000000
     assert calls['c']['fields']['channel'] == 'Local/1@busy'
     assert calls['foreign']['errors']
 
@@ -46,3 +51,22 @@ def test_filters(spool):
     assert [c['name'] for c in list_calls(spool, names=['c'])] == ['c']
     assert [c['name'] for c in list_calls(spool, statuses=['pending'])] == ['a']
     assert list_calls(spool, names=['zzz']) == []
+
+
+def test_dialing_has_no_known_next_attempt(spool):
+    # While dialling, the mtime (start + 2 * RetryTime) is only when Asterisk looks again.
+    put(spool.outgoing, 'd.0123456789abcdef.call', BODY + 'RetryTime: 10\nStartRetry: 7 1 (1790000010)\n', 1790000020)
+    call = list_calls(spool)[0]
+    assert call['phase'] == 'dialing' and call['status'] == 'in_progress'
+    assert call['next_retry'] is None and call['due'] is None
+    assert call['attempt_log'][0]['started'] == 1790000000 and call['attempt_log'][0]['outcome'] == 'running'
+    assert (call['attempts'], call['attempts_left']) == (1, 2)
+
+
+def test_stuck_after_a_restart_under_the_same_pid(spool):
+    put(spool.outgoing, 's.0123456789abcdef.call', BODY + 'RetryTime: 10\nStartRetry: 7 1 (1790000010)\n'
+        'DelayedRetry: 7 1 (1790000030)\n', 1790000040)
+    call = list_calls(spool, asterisk=(7, 1790000025))[0]
+    assert call['phase'] == 'stuck' and call['status'] == 'in_progress'
+    assert 'DelayedRetry forever' in call['stuck_reason']
+    assert call['attempt_log'][0]['outcome'] == 'stuck' and call['attempt_log'][0]['delayed_retries'] == 1

@@ -44,10 +44,13 @@ def test_paths_default_beside_outgoing(spool, tmp_path):
 
 def test_spool_root_from_asterisk_conf(tmp_path):
     conf = tmp_path / 'asterisk.conf'
-    conf.write_text('[options]\nastspooldir => /wrong\n[directories](!) ; template\n'
+    conf.write_text('[options]\nastspooldir => /wrong\n[directories] ; real\n'
                     'astetcdir => /etc/asterisk\nastspooldir => /srv/spool ; comment\n')
     assert spool_root(str(conf)) == '/srv/spool'
     assert SpoolPaths(asterisk_conf=str(conf)).outgoing == '/srv/spool/outgoing'
+    # Asterisk ignores a template section: the compiled-in default applies.
+    conf.write_text('[directories](!)\nastspooldir => /srv/spool\n')
+    assert spool_root(str(conf)) == '/var/spool/asterisk'
     conf.write_text('[directories]\nastetcdir => /etc/asterisk\n')
     assert spool_root(str(conf)) == '/var/spool/asterisk'
     assert spool_root(str(tmp_path / 'missing.conf')) == '/var/spool/asterisk'
