@@ -6,6 +6,7 @@
 #                           2.19, b: py3.13 + ansible-core 2.21)
 #   UNITS_PYTHONS_A / UNITS_PYTHONS_B   Pythons for `make units` per controller
 #   LAB_HOSTS=N             hosts `tests/lab/lab up` starts for the integration tests
+#   INTEGRATION_TARGETS="a b"  only these integration targets (developers; CI runs all)
 #   INTEGRATION_TIMEOUT=s   limit for one ansible-test integration run
 #   CI_STEPS="sanity-a units-a"  `make test` runs only these steps (default: all)
 #   PYCALL_CI_CACHE=dir     where the pinned venvs and the ansible_collections copy live

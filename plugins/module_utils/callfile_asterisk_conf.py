@@ -39,6 +39,10 @@ MAX_INCLUDE_DEPTH = 8
 MAX_PID_BYTES = 64
 
 
+class _Unreadable(SpoolError):
+    """The file exists but this account may not read it."""
+
+
 def read_bounded(path, limit=MAX_CONF_BYTES, what='file'):
     """The bytes of a regular file, never following a symlink or blocking on a FIFO.
 
@@ -51,6 +55,8 @@ def read_bounded(path, limit=MAX_CONF_BYTES, what='file'):
             return None
         if exc.errno == errno.ELOOP:
             raise SpoolError('%s %s is a symlink, which is not followed; set spool_dir explicitly' % (what, path), path)
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise _Unreadable('cannot read %s %s: %s' % (what, path, exc.strerror), path)
         raise SpoolError('cannot read %s %s: %s' % (what, path, exc.strerror), path)
     try:
         info = os.fstat(fd)
@@ -205,12 +211,23 @@ def read_directories(asterisk_conf=ASTERISK_CONF):
     saying why the compiled-in default applies.
     """
     categories = []
-    found = _parse(asterisk_conf, categories, 0, {})
+    unreadable = None
+    try:
+        found = _parse(asterisk_conf, categories, 0, {})
+    except _Unreadable as exc:
+        # An unprivileged run (Asterisk's group, or none) often cannot read a
+        # 0640 asterisk.conf.  Failing here would hide the real problem, the
+        # spool it cannot reach either, which the spool check explains.
+        if exc.path != asterisk_conf:
+            raise
+        found, categories, unreadable = True, [], exc.path
     result = {}
     real = [c for c in categories if c.name.lower() == 'directories' and not c.template]
     templates = [c for c in categories if c.name.lower() == 'directories' and c.template]
     for key, default in DEFAULT_DIRECTORIES.items():
-        if not found:
+        if unreadable:
+            why = 'default (%s is not readable by this account; set spool_dir if astspooldir differs)' % unreadable
+        elif not found:
             why = 'default (%s does not exist)' % asterisk_conf
         elif real:
             why = 'default (not set in [directories] at %s)' % real[0].where

@@ -118,8 +118,9 @@ for controller in "${CONTROLLERS[@]}"; do
     : >"$stamps"
     started=$SECONDS
 
+    # shellcheck disable=SC2086  # INTEGRATION_TARGETS is a list of target names
     if ! run_ansible_test integration --color no --allow-destructive --continue-on-error \
-        --python "$CONTROLLER_PYTHON_VERSION" 2>&1 | stamp_targets "$stamps" | tee "$log"; then
+        --python "$CONTROLLER_PYTHON_VERSION" ${INTEGRATION_TARGETS:-} 2>&1 | stamp_targets "$stamps" | tee "$log"; then
         status=1
     fi
 

@@ -111,3 +111,31 @@ def test_running_asterisk_from_pid_file(tmp_path):
     assert running_asterisk(path, proc=str(proc)) == (4242, 1790000000)
     (run / 'asterisk.pid').write_text('4343\n')
     assert running_asterisk(path, proc=str(proc)) == (None, None)
+
+
+def _denied_for(paths):
+    real_open = os.open
+
+    def fake_open(path, *args, **kwargs):
+        if path in paths:
+            raise OSError(13, 'Permission denied', path)
+        return real_open(path, *args, **kwargs)
+    return fake_open
+
+
+def test_unreadable_asterisk_conf_falls_back_to_the_default_and_says_so(tmp_path, monkeypatch):
+    # Root reads any mode, so the refusal an unprivileged account gets is simulated.
+    path = write(tmp_path, '[directories]\nastspooldir => /elsewhere\n')
+    monkeypatch.setattr(conf_mod.os, 'open', _denied_for({path}))
+    root, where = spool_root_info(path)
+    assert root == '/var/spool/asterisk'
+    assert 'not readable by this account' in where and 'spool_dir' in where
+
+
+def test_unreadable_include_is_still_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(conf_mod, 'CONFIG_DIR', str(tmp_path))
+    included = write(tmp_path, 'astspooldir => /included\n', 'dirs.conf')
+    path = write(tmp_path, '[directories]\n#include "dirs.conf"\n')
+    monkeypatch.setattr(conf_mod.os, 'open', _denied_for({included}))
+    with pytest.raises(SpoolError, match='cannot read'):
+        spool_root(path)
