@@ -15,6 +15,7 @@ STEPS=(
     "build|build.sh a"
     "lint|lint.sh"
     "docs|docs.sh"
+    "bench|bench.sh"
     "integration|integration.sh"
 )
 
