@@ -60,9 +60,9 @@ class Found:
     finished (archived), or None when the file is not a call.
     """
 
-    def __init__(self, spooled, asterisk=None):
+    def __init__(self, spooled, asterisk=None, validate=True):
         self.file = spooled
-        self.record = parse_callfile(spooled.text) if spooled.text is not None else None
+        self.record = parse_callfile(spooled.text, validate) if spooled.text is not None else None
         # An archived file's Status stands even when the call itself was invalid.
         readable = self.record is not None and (self.record.spec is not None or spooled.location == 'done')
         self.state = call_state(spooled.location, self.record) if readable else 'unknown'
