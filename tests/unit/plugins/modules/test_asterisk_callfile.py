@@ -7,34 +7,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 
 import pytest
 
-from ansible.module_utils import basic
 from ansible_collections.pycall.asterisk.plugins.modules import asterisk_callfile
-
-try:  # ansible-core 2.19 and newer
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # pragma: no cover - ansible-core 2.17/2.18
-    patch_module_args = None
+from ansible_collections.pycall.asterisk.tests.unit.plugins.modules.module_runner import run_main
 
 SECRET = 'pin;4711\\x'
 
 
 def run_module(capsys, args):
-    """Run main() as Ansible would; the JSON it prints (after Ansible's own no_log masking)."""
-    if patch_module_args is not None:
-        with patch_module_args(args):
-            with pytest.raises(SystemExit):
-                asterisk_callfile.main()
-    else:  # pragma: no cover
-        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()
-        with pytest.raises(SystemExit):
-            asterisk_callfile.main()
-    out = capsys.readouterr().out
-    return out, json.loads(out)
+    return run_main(capsys, asterisk_callfile.main, args)
 
 
 @pytest.fixture
