@@ -28,6 +28,7 @@ author:
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.actiongroups
+  - pycall.asterisk.spool
 attributes:
   action_group:
     support: full
@@ -78,11 +79,6 @@ options:
     choices: [compact, full]
     default: compact
     version_added: 0.2.0
-  spool_dir:
-    description:
-      - The C(outgoing) directory. Defaults to C(<astspooldir>/outgoing) from C(/etc/asterisk/asterisk.conf),
-        else C(/var/spool/asterisk/outgoing). The archive is C(outgoing_done) beside it.
-    type: path
 seealso:
   - module: pycall.asterisk.asterisk_callfile
 '''
@@ -142,7 +138,7 @@ spool:
     source:
       description:
         - V(spool_dir) when given, else C(astspooldir) followed by the asterisk.conf line it came from, or why
-          Asterisk's compiled-in default applies (for example a template C([directories](!)) section).
+          Asterisk's compiled-in default applies (for example a C([directories]) section marked C((!)) as a template).
       type: str
       sample: "astspooldir: default ([directories] at /etc/asterisk/asterisk.conf:2 is a template, which Asterisk ignores)"
 summary:
