@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import time
-import urllib.request
 
 from .console import die, info
 from .files import Lock, safe_rmtree, write_file
@@ -85,6 +84,9 @@ def apt_mirror():
 
 
 def check_registry(mirror):
+    # imported here: only a base build needs it, and it costs every other command ~30 ms
+    import urllib.request  # pylint: disable=import-outside-toplevel
+
     url = "%s/dists/%s/InRelease" % (mirror, SUITE)
     try:
         with urllib.request.urlopen(url, timeout=20) as r:
