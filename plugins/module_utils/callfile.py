@@ -17,7 +17,7 @@ the current attributes by ``is_valid()``, ``buildfile()``, ``spool()``
 and ``run()``, always before anything touches the disk.  The file is
 staged beside the spool, handed to Asterisk's user, dated, and renamed
 into ``outgoing`` in one step.  Where this differs from pycall, and why:
-docs/docsite/rst/pycall.rst.
+docs/docsite/rst/guide_library.rst.
 """
 
 from __future__ import absolute_import, division, print_function

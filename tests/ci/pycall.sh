@@ -52,6 +52,8 @@ ln -s "$REPO_ROOT" "$work/ac/ansible_collections/$COLLECTION_NAMESPACE/$COLLECTI
 # --- everything that writes, in its own mount namespace ---------------------------------------
 log=$(ci_log_file pycall)
 set +e
+# The inner script gets its paths as arguments: single quotes on purpose.
+# shellcheck disable=SC2016
 PYTHONPATH="$REPO_ROOT/tests/pycall/shim:$work/ac" PYTHONDONTWRITEBYTECODE=1 \
     timeout 300 unshare --mount --propagation private bash -euc '
         mount -o remount,bind,ro /

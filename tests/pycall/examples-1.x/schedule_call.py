@@ -1,11 +1,10 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """pycall 1.x scheduling: run(datetime) dials then, run() now.
 
 pycall 1.x dialled at once when run() got something that is not a datetime;
-this library raises IncorrectTime instead (docs/docsite/rst/pycall.rst).
+this library raises IncorrectTime instead (docs/docsite/rst/guide_library.rst).
 """
 
 from datetime import datetime, timedelta
