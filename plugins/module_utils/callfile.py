@@ -24,8 +24,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import hashlib
 import os
+import stat
 import uuid
 
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import (  # noqa: F401 pylint: disable=unused-import
@@ -227,6 +229,14 @@ class Context(Action):
                                    ('Priority', self.priority, 'priority')]))
 
 
+def _not_a_directory(path):
+    """pycall 2.x's is_valid() spool check; one this process may not reach is spool()'s NoSpoolPermissionError."""
+    try:
+        return not stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError as exc:
+        return exc.errno != errno.EACCES
+
+
 class _DefaultSpoolDir:
     """``CallFile.DEFAULT_SPOOL_DIR``: outgoing under the astspooldir asterisk.conf names, read when asked.
 
@@ -390,7 +400,7 @@ class CallFile:
     def validate(self):
         """Raise the first rule the current attributes break (nothing is written)."""
         spec = self._spec()
-        if not self.is_1x and not os.path.isdir(str(self.spool_dir)):
+        if not self.is_1x and _not_a_directory(str(self.spool_dir)):
             raise ValidationError('spool_dir', 'is not a directory', self.spool_dir)
         return spec
 

@@ -7,7 +7,10 @@
 #     reason, in tests/pycall/deviations-2.3.2.txt; a listed test that passes fails the step too,
 #     so the list stays true.
 #   - tests/pycall/examples-1.x: pycall 1.x programs as its documentation describes them, checked by
-#     tests/pycall/check_examples.py (what they spooled, owners, due times).
+#     tests/pycall/check_examples.py (what they spooled, owners, due times). pycall 1.6's sdist
+#     ships no example (its demos lived only in the project's repository, in Python 2).
+#   - the programs of pycall 2.3.2's docs/usage.rst (same sdist), run unchanged by
+#     tests/pycall/check_docs_examples.py.
 #   - tests/pycall/check_api.py: every public class, method, keyword and exception of pycall 1.6's
 #     and 2.3.2's sources (from the same sdists) exists in the shim.
 # pycall's tests write into / and /tmp and the examples into /var/spool/asterisk: everything runs in a
@@ -42,7 +45,8 @@ done
 # Only the tests (and 1.6's sources for check_api.py): pycall's own package must not be importable.
 mkdir -p "$work/suite" "$work/src2" "$work/src1"
 tar -xzf "$work/sdist/pycall-$PYCALL2_VERSION.tar.gz" -C "$work/suite" --strip-components=1 "pycall-$PYCALL2_VERSION/tests"
-tar -xzf "$work/sdist/pycall-$PYCALL2_VERSION.tar.gz" -C "$work/src2" --strip-components=1 "pycall-$PYCALL2_VERSION/pycall"
+tar -xzf "$work/sdist/pycall-$PYCALL2_VERSION.tar.gz" -C "$work/src2" --strip-components=1 "pycall-$PYCALL2_VERSION/pycall" \
+    "pycall-$PYCALL2_VERSION/docs/usage.rst"
 tar -xzf "$work/sdist/pycall-$PYCALL1_VERSION.tar.gz" -C "$work/src1" --strip-components=1 "pycall-$PYCALL1_VERSION/pycall"
 
 # The library as the shim imports it: ansible_collections.pycall.asterisk.
@@ -68,6 +72,8 @@ PYTHONPATH="$REPO_ROOT/tests/pycall/shim:$work/ac" PYTHONDONTWRITEBYTECODE=1 \
         python -m pytest -p no:cacheprovider -rA -q --tb=line tests || true
         echo "=== examples"
         python "$1/tests/pycall/check_examples.py" "$1/tests/pycall/examples-1.x" || true
+        echo "=== usage"
+        python "$1/tests/pycall/check_docs_examples.py" "$2/src2/docs/usage.rst" || true
     ' pycall-ns "$REPO_ROOT" "$work" </dev/null >"$log" 2>&1
 rc=$?
 set -e
@@ -132,6 +138,14 @@ if [[ -z $examples || $examples != *" 0 failed" ]]; then
     failures+=("pycall 1.x examples: ${examples:-no result}")
 else
     ci_note "pycall 1.x examples: $examples"
+fi
+
+# --- pycall 2.3.2's documented programs ------------------------------------------------------
+usage=$(section usage | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+if [[ -z $usage || $usage != *" 0 failed" ]]; then
+    failures+=("pycall $PYCALL2_VERSION docs/usage.rst programs: ${usage:-no result}")
+else
+    ci_note "pycall $PYCALL2_VERSION docs/usage.rst programs: $usage"
 fi
 
 if [[ ${#failures[@]} -gt 0 ]]; then

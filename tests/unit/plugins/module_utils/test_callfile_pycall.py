@@ -288,3 +288,22 @@ def test_non_root_user_self_spools_with_own_group(shared_spool):
         return 0 if (info.st_uid, info.st_gid) == (os.getuid(), os.getgid()) else 1
     assert _as_nobody(action) == 0
     assert len(os.listdir(shared_spool.outgoing)) == 1
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='needs root to drop to another user')
+def test_non_root_that_cannot_reach_the_spool_is_valid_but_gets_no_spool_permission_error(shared_spool):
+    # is_valid() is about the call; reaching the spool is spool()'s NoSpoolPermissionError.
+    os.chmod(os.path.dirname(shared_spool.outgoing), 0o700)
+
+    def action():
+        cf = modern(shared_spool.outgoing, user='nobody')
+        if not cf.is_valid():
+            return 1
+        try:
+            cf.spool()
+        except lib.NoSpoolPermissionError:
+            return 0
+        return 1
+    assert _as_nobody(action) == 0
+    os.chmod(os.path.dirname(shared_spool.outgoing), 0o755)
+    assert os.listdir(shared_spool.outgoing) == []
