@@ -92,8 +92,8 @@ EXPECTED = {
     ('Scheduling a Call in the Future', 2): "pycall: NameError: name 'Call' is not defined",
     ('Setting Call File Permissions', 2): "pycall: NameError: name 'time' is not defined",
     ('Adding Complex Call Logic', 1): survey,
-    ('Passing Variables to Your Dial Plan', 1): lambda files, started: survey(files, started,
-                                                                            {'greeting': 'tt-monkeys'}),
+    ('Passing Variables to Your Dial Plan', 1): lambda files, started: survey(
+        files, started, {'greeting': 'tt-monkeys'}),
 }
 
 
