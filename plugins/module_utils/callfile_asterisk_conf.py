@@ -373,15 +373,21 @@ def writable_by_others(path, trusted_uid=0):
     Checked on the path itself (no symlink followed) and on every directory
     above it, since whoever may rename an entry on the way can put another
     file or directory in its place.  A sticky directory (``/tmp``) lets
-    others add entries but not replace ones they do not own.
+    others add entries but not replace ones they do not own.  For a path
+    that does not exist, whoever could create it first: the directories
+    above it.  None when not even its parent exists.
     """
+    path = os.path.normpath(path)
     try:
         own = os.lstat(path)
     except OSError:
-        return None
-    reasons = _others_can_change(path, own, trusted_uid)
-    parent = os.path.dirname(os.path.normpath(path))
-    child_uid = own.st_uid
+        own = None
+        if not os.path.isdir(os.path.dirname(path)):
+            return None
+    reasons = _others_can_change(path, own, trusted_uid) if own else []
+    parent = os.path.dirname(path)
+    # a missing entry in a sticky directory can be made by anyone
+    child_uid = own.st_uid if own else -1
     while True:
         try:
             info = os.lstat(parent)

@@ -165,7 +165,8 @@ spool:
       description:
         - Why an account other than root may change the spool root or put another directory in its place
           (it is a symlink, owned by another account, group- or world-writable, or so is a directory above it);
-          empty when only root can, null when it does not exist.
+          empty when only root can. For a path that does not exist, who may create it (the directories above
+          it); null when not even its parent exists.
         - Asterisk's packages often give the spool root to Asterisk's account; root changing things in it then
           acts on paths that account controls.
       type: list

@@ -285,4 +285,7 @@ def test_writable_by_others(tmp_path):
     os.symlink(below, str(base / 'link'))
     assert '%s is a symlink' % (base / 'link') in writable_by_others(str(base / 'link'), trusted_uid=me)
     assert any('is owned by' in r for r in writable_by_others(below, trusted_uid=me + 1))
-    assert writable_by_others(str(base / 'missing')) is None
+    assert writable_by_others(str(base / 'missing' / 'deeper')) is None
+    os.chmod(str(base), 0o777)
+    reasons = writable_by_others(str(base / 'missing'), trusted_uid=me)
+    assert [r for r in reasons if str(base) in r] == ['%s is world-writable' % base]
