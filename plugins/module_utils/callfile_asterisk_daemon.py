@@ -58,8 +58,8 @@ def _read_small(path, limit=MAX_PROC_BYTES):
 
 def root_controlled(info, kind=stat.S_ISREG, trusted_uid=0):
     """Whether only root can change this file or directory (owner root, no group/other write)."""
-    return (kind(info.st_mode) and info.st_uid == trusted_uid
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+    writable_by_others = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return kind(info.st_mode) and info.st_uid == trusted_uid and not writable_by_others
 
 
 def _trusted_executable(base, exe, trusted_uid):
