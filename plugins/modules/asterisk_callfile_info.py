@@ -79,6 +79,20 @@ options:
     choices: [compact, full]
     default: compact
     version_added: 0.2.0
+  asterisk_conf:
+    description:
+      - Asterisk's main configuration file, read for C(astspooldir) (unless O(spool_dir) is given),
+        C(astrundir), C(runuser) and C(rungroup).
+    type: path
+    default: /etc/asterisk/asterisk.conf
+    version_added: 0.2.0
+  list_calls:
+    description:
+      - V(false) reads no call file and returns an empty RV(calls), only RV(spool) (what the
+        P(pycall.asterisk.asterisk_spool#role) role asks).
+    type: bool
+    default: true
+    version_added: 0.2.0
 seealso:
   - module: pycall.asterisk.asterisk_callfile
 '''
@@ -119,16 +133,23 @@ EXAMPLES = r'''
 
 RETURN = r'''
 spool:
-  description: The directories read, and where the spool root came from.
+  description:
+    - The directories read, where the spool root came from, the account Asterisk runs as, and who else
+      may change the spool root and asterisk.conf.
   returned: always
   type: dict
   contains:
+    root:
+      description: The spool root (Asterisk's C(astspooldir)), the directory holding RV(spool.outgoing).
+      type: str
+      sample: /var/spool/asterisk
+      version_added: 0.2.0
     outgoing:
       description: The queue directory.
       type: str
       sample: /var/spool/asterisk/outgoing
     done:
-      description: The archive directory.
+      description: The archive directory (C(outgoing_done)).
       type: str
       sample: /var/spool/asterisk/outgoing_done
     staging:
@@ -141,6 +162,62 @@ spool:
           Asterisk's compiled-in default applies (for example a C([directories]) section marked C((!)) as a template).
       type: str
       sample: "astspooldir: default ([directories] at /etc/asterisk/asterisk.conf:2 is a template, which Asterisk ignores)"
+    asterisk_conf:
+      description: The asterisk.conf read (O(asterisk_conf)).
+      type: str
+      sample: /etc/asterisk/asterisk.conf
+      version_added: 0.2.0
+    user:
+      description:
+        - The user Asterisk runs as, C(name), C(uid) and C(source), how it was found, the first that answers;
+          C(running daemon <exe> (pid N)), a process whose executable (C(/proc/PID/exe)) is a root-owned file
+          named C(asterisk) in a root-owned directory, writable by nobody else (its name does not count, nor
+          does C(asterisk.pid)), remote consoles and processes in another root left out; C(runuser at
+          <file:line>) of asterisk.conf; else C(default ...), the C(asterisk) account Asterisk's packages create.
+        - When daemons of several users run, C(name) and C(uid) are null and C(source) names them. C(uid) is
+          null for a name that does not exist here.
+        - Daemons of other users can only be checked as root; see RV(spool.daemons_unchecked).
+      type: dict
+      sample: {"name": "asterisk", "uid": 101, "source": "running daemon /usr/sbin/asterisk (pid 812)"}
+      version_added: 0.2.0
+    group:
+      description:
+        - The group Asterisk runs as, C(name), C(gid) and C(source); the running daemon's, C(rungroup at
+          <file:line>), or the primary group of the user found.
+      type: dict
+      sample: {"name": "asterisk", "gid": 101, "source": "running daemon /usr/sbin/asterisk (pid 812)"}
+      version_added: 0.2.0
+    daemons:
+      description: The Asterisk daemons found, each with C(pid), C(exe), C(uid), C(gid), C(user) and C(group).
+      type: list
+      elements: dict
+      sample: [{"pid": 812, "exe": "/usr/sbin/asterisk", "uid": 101, "gid": 101, "user": "asterisk", "group": "asterisk"}]
+      version_added: 0.2.0
+    daemons_unchecked:
+      description: Processes named C(asterisk) whose executable this account may not read (it is not root).
+      type: int
+      sample: 0
+      version_added: 0.2.0
+    root_writable_by_others:
+      description:
+        - Why an account other than root may change the spool root or put another directory in its place
+          (it is a symlink, owned by another account, group- or world-writable, or so is a directory above it);
+          empty when only root can. For a path that does not exist, who may create it (the directories above
+          it); null when not even its parent exists.
+        - Asterisk's packages often give the spool root to Asterisk's account; root changing things in it then
+          acts on paths that account controls.
+      type: list
+      elements: str
+      sample: ["/var/spool/asterisk is owned by asterisk (uid 101)"]
+      version_added: 0.2.0
+    asterisk_conf_writable_by_others:
+      description:
+        - The same for RV(spool.asterisk_conf); an account that may rewrite it chooses the spool root
+          (C(astspooldir)) that root then creates and repairs.
+      type: list
+      elements: str
+      sample: ["/etc/asterisk/asterisk.conf is owned by asterisk (uid 101)"]
+      version_added: 0.2.0
 summary:
   description: How many of the calls returned are in each state, how many are acknowledged pages, and the total.
   returned: always
@@ -256,9 +333,13 @@ calls:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import running_asterisk, spool_root_info
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import (
+    running_asterisk,
+    spool_facts,
+    spool_root_info,
+)
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_listing import DETAILS, list_spool, parse_since
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_listing import DETAILS, list_spool, parse_since, summarize
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_paging import annotate, read_ack
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
@@ -272,20 +353,26 @@ def main():
             since=dict(type='str'),
             detail=dict(type='str', choices=list(DETAILS), default='compact'),
             spool_dir=dict(type='path'),
+            asterisk_conf=dict(type='path', default='/etc/asterisk/asterisk.conf'),
+            list_calls=dict(type='bool', default=True),
         ),
         supports_check_mode=True,
     )
     params = module.params
+    conf = params['asterisk_conf']
+    calls, summary = [], summarize([])
     try:
-        paths = SpoolPaths(outgoing=params['spool_dir'])
-        source = 'spool_dir' if params['spool_dir'] else 'astspooldir: %s' % spool_root_info()[1]
-        calls, summary = list_spool(paths, names=params['name'], statuses=params['status'],
-                                    since=parse_since(params['since']), detail=params['detail'],
-                                    asterisk=running_asterisk(),
-                                    annotate=lambda found: annotate(found, lambda name: read_ack(name, module.run_command)))
+        paths = SpoolPaths(outgoing=params['spool_dir'], asterisk_conf=conf)
+        source = 'spool_dir' if params['spool_dir'] else 'astspooldir: %s' % spool_root_info(conf)[1]
+        spool = spool_facts(paths.outgoing, conf, dict(paths.as_dict(), source=source))
+        if params['list_calls']:
+            calls, summary = list_spool(paths, names=params['name'], statuses=params['status'],
+                                        since=parse_since(params['since']), detail=params['detail'],
+                                        asterisk=running_asterisk(conf),
+                                        annotate=lambda found: annotate(found, lambda name: read_ack(name, module.run_command)))
     except CallFileError as exc:
         module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
-    module.exit_json(changed=False, calls=calls, summary=summary, spool=dict(paths.as_dict(), source=source))
+    module.exit_json(changed=False, calls=calls, summary=summary, spool=spool)
 
 
 if __name__ == '__main__':

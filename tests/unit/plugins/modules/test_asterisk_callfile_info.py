@@ -62,3 +62,21 @@ def test_since_filters_and_a_bad_since_names_the_parameter(capsys, outgoing):
     assert [c['name'] for c in result['calls']] == ['old']
     _out, result = run_main(capsys, asterisk_callfile_info.main, dict(spool_dir=outgoing, since='+1h'))
     assert result['failed'] is True and result['msg'].startswith('since')
+
+
+def test_list_calls_false_reads_no_call_and_reports_the_spool(capsys, outgoing, tmp_path):
+    with open(os.path.join(outgoing, 'queued.call'), 'w') as handle:
+        handle.write('Channel: Local/s@test\nApplication: Echo\n')
+    conf = tmp_path / 'asterisk.conf'
+    conf.write_text('[options]\nrunuser = root\n')
+    _out, listed = run_main(capsys, asterisk_callfile_info.main, dict(spool_dir=outgoing, asterisk_conf=str(conf)))
+    assert [call['name'] for call in listed['calls']] == ['queued']
+    _out, result = run_main(capsys, asterisk_callfile_info.main,
+                            dict(spool_dir=outgoing, asterisk_conf=str(conf), list_calls=False))
+    assert result.get('failed') is not True and result['calls'] == [] and result['summary']['total'] == 0
+    spool = result['spool']
+    assert spool['root'] == str(tmp_path) and spool['asterisk_conf'] == str(conf)
+    assert spool['done'] == os.path.join(str(tmp_path), 'outgoing_done')
+    assert set(spool['user']) == {'name', 'uid', 'source'} and set(spool['group']) == {'name', 'gid', 'source'}
+    assert isinstance(spool['root_writable_by_others'], list)
+    assert isinstance(spool['asterisk_conf_writable_by_others'], list)
