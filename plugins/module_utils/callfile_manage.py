@@ -30,6 +30,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors im
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc, resolve_schedule
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import (
+    DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MODE,
     check_archive_path,
     check_filename,
@@ -196,7 +197,7 @@ def _ensure_one(paths, request, calls, state, force, uid, gid, mode, check_mode)
 
 
 def ensure_calls(paths, requests, state='present', force=False, owner=None, group=None, mode=DEFAULT_MODE,
-                 check_mode=False, asterisk=None):
+                 check_mode=False, asterisk=None, lock_timeout=DEFAULT_LOCK_TIMEOUT):
     """Bring each named call to ``state``: one lock, one scan, a result per call.
 
     The requests are already validated (building them is the validation),
@@ -211,7 +212,8 @@ def ensure_calls(paths, requests, state='present', force=False, owner=None, grou
         check_archive_path(paths, request.filename)
     uid, gid = resolve_ownership(paths, owner=owner, group=group)
     wanted = set(names)
-    with spool_lock(paths):
+    # Check mode takes the lock too (it creates nothing), so what it reads is what a real run would.
+    with spool_lock(paths, timeout=lock_timeout):
         if not check_mode:
             clean_staging(paths)
         by_name = {}

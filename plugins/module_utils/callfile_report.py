@@ -21,6 +21,7 @@ import time
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import name_of
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import Found
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_safeio import read_text_at
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import scan
 
@@ -110,14 +111,12 @@ def wait_for_outcome(paths, call_file, timeout, poll=0.5, clock=time.time, sleep
     in_progress) or ``vanished`` when Asterisk removed it without archiving.
     """
     filename = os.path.basename(call_file)
-    queued = os.path.join(paths.outgoing, filename)
-    archived = os.path.join(paths.done, filename)
     deadline = clock() + timeout
     while True:
-        record = _read(archived)
+        record = _read(paths.done, filename, 'outgoing_done')
         if record is not None and record.status:
             return record.status.lower(), record, False
-        queued_record = _read(queued)
+        queued_record = _read(paths.outgoing, filename, 'spool_dir')
         if clock() >= deadline:
             if queued_record is not None:
                 return ('in_progress' if queued_record.in_flight else 'pending'), queued_record, True
@@ -125,9 +124,8 @@ def wait_for_outcome(paths, call_file, timeout, poll=0.5, clock=time.time, sleep
         sleep(poll)
 
 
-def _read(path):
-    try:
-        with open(path, 'rb') as handle:
-            return parse_callfile(handle.read().decode('utf-8', 'replace'))
-    except (IOError, OSError):
-        return None
+def _read(directory, filename, label):
+    # A FIFO, symlink, device or oversized file at the name reads as "not there yet":
+    # never opened blocking, so the wait stays bounded by its timeout.
+    text = read_text_at(directory, filename, label)
+    return parse_callfile(text) if text is not None else None

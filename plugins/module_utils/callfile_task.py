@@ -23,7 +23,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_pa
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import wait_for_outcome
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec, build_channel, check_mode
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import running_asterisk
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import DEFAULT_MODE, SpoolPaths
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import DEFAULT_LOCK_TIMEOUT, DEFAULT_MODE, SpoolPaths
 
 _SPEC_OPTIONS = ('application', 'data', 'context', 'extension', 'priority', 'callerid', 'account',
                  'wait_time', 'retry_time', 'max_retries', 'codecs', 'archive', 'always_delete', 'early_media')
@@ -177,6 +177,11 @@ def manage_call(params, check_mode=False, run=None):
     state = params.get('state') or 'present'
     if params.get('spacing') is not None and params['spacing'] < 0:
         raise ValidationError('spacing', 'must be an integer >= 0', params['spacing'])
+    lock_timeout = params.get('lock_timeout')
+    if lock_timeout is None:
+        lock_timeout = DEFAULT_LOCK_TIMEOUT
+    if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, (int, float)) or lock_timeout < 0:
+        raise ValidationError('lock_timeout', 'must be a number of seconds >= 0', lock_timeout)
     if params.get('wait') and params.get('archive') is False:
         raise ValidationError('wait', 'needs archive=true: the archived Status is the outcome it waits for')
     if state == 'absent':
@@ -191,7 +196,7 @@ def manage_call(params, check_mode=False, run=None):
         requests, batch = _requests(params, time.time())
     results = ensure_calls(paths, requests, state=state, force=params.get('force'), owner=params.get('owner'),
                            group=params.get('group'), mode=mode, check_mode=check_mode,
-                           asterisk=running_asterisk())
+                           asterisk=running_asterisk(), lock_timeout=lock_timeout)
     if state == 'absent':
         for result in results:
             result['content'] = ''

@@ -218,6 +218,15 @@ options:
       - Where the file is written before it is renamed into O(spool_dir). Must be on the same filesystem.
       - Defaults to C(tmp) beside O(spool_dir), as Asterisk packages ship it.
     type: path
+  lock_timeout:
+    description:
+      - Seconds to wait for the spool lock before failing. Runs on one O(spool_dir) take turns through C(flock) on
+        that directory itself (whatever their O(staging_dir)); no lock file is created anywhere, in check mode neither.
+      - Whoever can open the directory can hold the lock, Asterisk's account too, so the wait is bounded. On
+        timeout the task fails, naming the pid holding the lock when C(/proc/locks) shows it, and changes nothing.
+    type: int
+    default: 30
+    version_added: 0.2.0
   calls:
     description:
       - Several calls in one run, for example an on-call list or a wake-up roster. Each entry is a
@@ -563,6 +572,7 @@ def main():
             mode=dict(type='raw'),
             spool_dir=dict(type='path'),
             staging_dir=dict(type='path'),
+            lock_timeout=dict(type='int', default=30),
             calls=dict(type='list', elements='dict'),
             spacing=dict(type='int', default=0),
             wait=dict(type='bool', default=False),

@@ -55,7 +55,8 @@ def test_seed_run_now_and_later(spool):
     assert int(os.stat(later_path).st_mtime) == int(later.timestamp()) + (1 if later.microsecond else 0)
     for path in (now_path, later_path):
         assert parse_callfile(open(path).read()).spec == seed().spec
-    assert os.listdir(os.path.join(os.path.dirname(spool), 'tmp')) == ['.pycall.lock']
+    # No lock file: the lock is flock on outgoing itself.
+    assert os.listdir(os.path.join(os.path.dirname(spool), 'tmp')) == []
 
 
 def test_seed_trunk_channel_forms():

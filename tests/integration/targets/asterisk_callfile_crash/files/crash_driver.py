@@ -189,8 +189,6 @@ def staged_files(name=None):
     found = []
     for entry in os.scandir(PATHS.staging):
         match = STAGED.match(entry.name)
-        if entry.name == callfile_spool.LOCK_NAME:
-            continue
         check(match is not None, 'a file in staging is not one of ours: %s' % entry.path)
         if name is None or name_of(match.group('file')) == name:
             found.append(entry.path)
