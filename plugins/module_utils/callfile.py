@@ -231,7 +231,9 @@ class CallFile:
             filename = check_filename(self.filename, 'filename')
         else:
             # Like pycall, every run() is a new call unless a filename is given.
-            filename = call_filename('pycall-%s' % uuid.uuid4().hex, self.contents, due)
+            # The random token salts the digest too, so no variable value can be recovered from the name.
+            token = uuid.uuid4().hex
+            filename = call_filename('pycall-%s' % token, self.contents, due, salt=token)
         uid, gid = resolve_ownership(self.paths, owner=self.user, group=self.group)
         with spool_lock(self.paths):
             return write_callfile(self.paths, filename, self.contents, due, uid=uid, gid=gid, mode=self.mode)

@@ -47,8 +47,9 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_safeio im
 
 ASTERISK_CONF = '/etc/asterisk/asterisk.conf'
 DEFAULT_SPOOL_ROOT = '/var/spool/asterisk'
-# Variables may carry secrets: no access for "other" unless asked for.
-DEFAULT_MODE = 0o640
+# Variables may carry secrets: owner only. Asterisk runs as the file's owner (the
+# spool's owner by default), so it reads it; members of its group do not.
+DEFAULT_MODE = 0o600
 STAGED_PREFIX = '.pycall-'
 STAGED_SUFFIX = '.tmp'
 # Seconds a run waits for the spool lock before it fails (module option lock_timeout).

@@ -23,6 +23,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_pa
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import wait_for_outcome
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec, build_channel, check_mode
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import running_asterisk
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_secrets import Redactor
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import DEFAULT_LOCK_TIMEOUT, DEFAULT_MODE, SpoolPaths
 
 _SPEC_OPTIONS = ('application', 'data', 'context', 'extension', 'priority', 'callerid', 'account',
@@ -111,15 +112,17 @@ def merge_call(defaults, entry, index):
 
 def _requests(params, now):
     entries = params.get('calls')
+    secret_names = frozenset(params.get('secret_variables') or ())
     if not entries:
-        return [CallRequest(build_spec(params), name=params.get('name'), schedule=params.get('schedule'), now=now)], False
+        return [CallRequest(build_spec(params), name=params.get('name'), schedule=params.get('schedule'), now=now,
+                            secret_names=secret_names)], False
     spacing = params.get('spacing') or 0
     requests = []
     for index, entry in enumerate(entries):
         try:
             merged = merge_call(params, entry, index)
             requests.append(CallRequest(build_spec(merged), name=merged.get('name'), schedule=merged.get('schedule'),
-                                        now=now, offset=index * spacing))
+                                        now=now, offset=index * spacing, secret_names=secret_names))
         except ValidationError as exc:
             if exc.field.startswith('calls['):
                 raise
@@ -215,14 +218,33 @@ def manage_call(params, check_mode=False, run=None):
             'msg': '%d of %d call(s) changed' % (len(changed), len(results))}
 
 
+def _masked(value, redactor):
+    """Every string in a result with the secret values masked (names are redacted already)."""
+    if isinstance(value, str):
+        return redactor.message(value)
+    if isinstance(value, dict):
+        return dict((key, _masked(item, redactor)) for key, item in value.items())
+    if isinstance(value, list):
+        return [_masked(item, redactor) for item in value]
+    return value
+
+
 def run_callfile_task(module):
-    """exit_json/fail_json for AnsibleModule; never a traceback for our errors."""
+    """exit_json/fail_json for AnsibleModule; never a traceback for our errors.
+
+    Secret values are masked here in every form a call file gives them
+    (``;`` written ``\\;``), and those forms are handed to Ansible's own
+    no_log masking too, which then covers whatever else it prints.
+    """
+    redactor = Redactor(module.params.get('secret_variables'))
+    module.no_log_values.update(redactor.forms)
     try:
         result = manage_call(module.params, check_mode=module.check_mode, run=module.run_command)
     except ValidationError as exc:
-        module.fail_json(msg=str(exc), parameter=exc.field, rule=exc.rule)
+        module.fail_json(msg=redactor.message(str(exc)), parameter=exc.field, rule=redactor.message(exc.rule))
     except CallFileError as exc:
-        module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
+        module.fail_json(msg=redactor.message(str(exc)), path=getattr(exc, 'path', None))
+    result = _masked(result, redactor)
     diff = result.pop('diff')
     if module._diff:
         result['diff'] = diff

@@ -59,6 +59,15 @@ options:
       - The C(outgoing) directory. Defaults to C(<astspooldir>/outgoing) from C(/etc/asterisk/asterisk.conf),
         else C(/var/spool/asterisk/outgoing). The archive is C(outgoing_done) beside it.
     type: path
+  show_variables:
+    description:
+      - Return the values of the calls' channel variables (C(Set:) lines) in RV(calls[].fields).
+      - By default every value is replaced by C(********), with the names kept, because variables are where secrets
+        live (O(pycall.asterisk.asterisk_callfile#module:secret_variables)) and a spooled file does not say which of
+        its variables were secret. Parse errors that would quote such a line are shortened too.
+    type: bool
+    default: false
+    version_added: 0.2.0
 seealso:
   - module: pycall.asterisk.asterisk_callfile
 '''
@@ -179,7 +188,9 @@ calls:
       sample: [{"pid": 4242, "number": 1, "started": 1798101000, "ended": 1798101004, "outcome": "failed",
                 "aborted_at": null, "delayed_retries": 0}]
     fields:
-      description: The call's parsed directives (channel, application, data, context, variables...).
+      description:
+        - The call's parsed directives (channel, application, data, context, variables...).
+        - Variable values are C(********) unless O(show_variables=true).
       type: dict
       sample: {"channel": "Local/18002223333@from-internal", "application": "Playback", "data": "hello-world"}
     acknowledged:
@@ -217,6 +228,7 @@ def main():
             name=dict(type='list', elements='str'),
             status=dict(type='list', elements='str', choices=list(STATES)),
             spool_dir=dict(type='path'),
+            show_variables=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -224,7 +236,7 @@ def main():
         paths = SpoolPaths(outgoing=module.params['spool_dir'])
         source = 'spool_dir' if module.params['spool_dir'] else 'astspooldir: %s' % spool_root_info()[1]
         calls = list_calls(paths, names=module.params['name'], statuses=module.params['status'],
-                           asterisk=running_asterisk())
+                           asterisk=running_asterisk(), show_variables=module.params['show_variables'])
         annotate(calls, lambda name: read_ack(name, module.run_command))
     except CallFileError as exc:
         module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))

@@ -113,7 +113,7 @@ def test_pycall2_shape(spool):
     assert cf.is_valid()
     path = cf.spool(int(time.time()) + 60)
     assert os.path.basename(path) == 'mine.call'
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     app = CallFile(Call('Local/1@a'), Application('Playback', 'hello-world'))
     assert 'Application: Playback\n' in str(app)
 

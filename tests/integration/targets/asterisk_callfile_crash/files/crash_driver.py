@@ -23,7 +23,7 @@ Phases, all through the real library (CallRequest + ensure_calls, as the module 
    releases the spool lock at once;
 7. verdict: Asterisk dialled every name exactly once (lab call log), read every
    file whole (an echoed variable near the end of the file arrived, the archived
-   copy is the exact text, owned by asterisk, 0640), and logged no parse error.
+   copy is the exact text, owned by asterisk, 0600), and logged no parse error.
 
 Prints one line per phase and a JSON summary last; exits 1 on the first failed check.
 """
@@ -461,7 +461,7 @@ def verdict(prefix, expected_names, asterisk_uid):
             content = handle.read().decode('utf-8')
         check(content.startswith(text_for(name)), 'archived %s is not the exact text spooled' % path)
         check(re.search(r'^Status: Completed$', content, re.M), 'archived %s did not complete' % path)
-        check(info.st_uid == asterisk_uid and stat.S_IMODE(info.st_mode) == 0o640,
+        check(info.st_uid == asterisk_uid and stat.S_IMODE(info.st_mode) == 0o600,
               'archived %s has owner %d mode %o' % (path, info.st_uid, stat.S_IMODE(info.st_mode)))
 
     records = read_calls(prefix)
