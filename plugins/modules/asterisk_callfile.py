@@ -24,6 +24,9 @@ description:
     a new file name, because Asterisk keeps the first due time it saw for a file name.
   - Every value is checked before anything touches the disk. Values that would inject directives
     (newlines, control characters, comment markers) are refused with the parameter's name and the rule.
+  - Safe to run as root over a spool Asterisk's account owns and writes. A symlinked O(spool_dir), C(outgoing_done)
+    or O(staging_dir) is refused with an error; nothing in them is followed, opened blocking or read beyond 64 KiB;
+    nothing outside the spool is created, changed or deleted; every wait is bounded (O(lock_timeout), O(wait_timeout)).
 author:
   - pycall.asterisk maintainers (@pycall)
 extends_documentation_fragment:

@@ -20,6 +20,8 @@ description:
     for the next attempt, or stuck, which RV(calls[].phase) tells); V(completed), V(failed) and V(expired) are the C(Status) of an
     archived file; V(unknown) is an archived file without a status or a file that is not a valid call.
   - Changes nothing. Works for any user who can read the spool directories and files.
+  - Safe to run as root over a spool Asterisk's account owns. A symlinked C(outgoing) or C(outgoing_done) is refused
+    with an error, and nothing in them is followed or read beyond 64 KiB.
 author:
   - pycall.asterisk maintainers (@pycall)
 extends_documentation_fragment:
@@ -207,7 +209,11 @@ calls:
       sample: {"epoch": 1798101012, "iso_utc": "2026-12-24T08:30:12Z"}
       version_added: 0.2.0
     errors:
-      description: Why the file is not a valid call, or could not be read.
+      description:
+        - Why the file is not a valid call, or could not be read.
+        - A name in the spool that is not a plain file (a symbolic link, FIFO, device or socket), a file larger than
+          64 KiB, or a file another process holds a lease on is listed with status V(unknown) and the reason here; it
+          is never followed, opened blocking or read whole.
       type: list
       elements: str
       sample: []
