@@ -54,7 +54,7 @@ options:
       - Letters, digits and C(_ . @ + -), starting with a letter or digit, at most 178 characters (fewer when the
         path of C(outgoing_done) is longer than 54 characters, so that Asterisk can archive the file whole).
       - When omitted, a name is derived from the call's content, so the same call is not spooled twice. The values of
-        O(secret_variables) are not part of it: a call whose secret changed keeps its name and is rescheduled.
+        O(secret_variables) are not part of it; a call whose secret changed keeps its name and is rescheduled.
       - Use a name per event (for example the alert's id) when the same call must be placed again later.
     type: str
   state:
@@ -208,7 +208,7 @@ options:
     type: str
   mode:
     description:
-      - Permissions of the call file, as an octal string such as C('0640'). Defaults to C(0600) (C(0640) before 0.2.0):
+      - Permissions of the call file, as an octal string such as C('0640'). Defaults to C(0600) (C(0640) before 0.2.0),
         owner only, because variables can carry secrets. Asterisk runs as the file's owner (by default the owner of
         O(spool_dir)), so it reads the file; members of its group do not.
       - Must give the owner read and write (the C(0600) bits). Without read Asterisk deletes the call unread; without
