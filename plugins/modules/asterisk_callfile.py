@@ -135,7 +135,7 @@ options:
       - Like O(variables), for values that must not appear in logs or output (they are still written
         to the call file, which only its owner can read by default, see O(mode)).
       - Their values are masked (C(********)) in RV(content), the diff and every message, in the form the call file
-        writes them too (a C(;) is written C(\\;)); the diff never shows a variable of an already spooled file that
+        writes them too (a C(;) is written C(\;)); the diff never shows a variable of an already spooled file that
         this task does not give in O(variables), so rotating a secret does not print the old one.
       - They do not enter a derived O(name) nor the digest of the file name, so neither lets anyone recover them.
     type: dict
