@@ -79,9 +79,10 @@ class Redactor:
     """What a run knows about its secrets: the variable names and their values."""
 
     def __init__(self, secret_variables=None):
-        secret_variables = secret_variables or {}
-        self.names = frozenset(secret_variables)
-        self.forms = secret_forms(secret_variables.values())
+        # A mapping, or (name, value) pairs when several calls each have their own.
+        pairs = list(secret_variables.items()) if isinstance(secret_variables, dict) else list(secret_variables or ())
+        self.names = frozenset(name for name, _value in pairs)
+        self.forms = secret_forms(value for _name, value in pairs)
 
     def __bool__(self):
         return bool(self.names or self.forms)

@@ -14,6 +14,7 @@ __metaclass__ = type
 import os
 import time
 
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_argspec import CALL_OPTION_NAMES
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import (
     CallFileError,
     ValidationError,
@@ -79,8 +80,7 @@ def build_spec(params):
         raise
 
 
-# secret_variables stays task-level only: entries of a list are not masked by no_log.
-_CALL_KEYS = ('name', 'channel', 'trunk_type', 'trunk_name', 'number', 'variables', 'schedule') + _SPEC_OPTIONS
+_CALL_KEYS = CALL_OPTION_NAMES
 # (keys that start a new group, keys of the group): an entry naming another channel or
 # action replaces the task-level one whole; data, priority or number alone refine it.
 _GROUPS = (
@@ -96,7 +96,7 @@ def merge_call(defaults, entry, index):
     unknown = sorted(set(entry) - set(_CALL_KEYS))
     if unknown:
         raise ValidationError('calls[%d]' % index, 'unsupported option(s): %s' % ', '.join(unknown))
-    merged = dict((key, defaults.get(key)) for key in _CALL_KEYS + ('secret_variables',))
+    merged = dict((key, defaults.get(key)) for key in _CALL_KEYS)
     # Paging options are task-level: every entry of a batch is paged the same way.
     merged.update((key, defaults.get(key)) for key in callfile_paging.PAGING_OPTIONS)
     given = dict((key, value) for key, value in entry.items() if value is not None)
@@ -122,7 +122,8 @@ def _requests(params, now):
         try:
             merged = merge_call(params, entry, index)
             requests.append(CallRequest(build_spec(merged), name=merged.get('name'), schedule=merged.get('schedule'),
-                                        now=now, offset=index * spacing, secret_names=secret_names))
+                                        now=now, offset=index * spacing,
+                                        secret_names=frozenset(merged.get('secret_variables') or ())))
         except ValidationError as exc:
             if exc.field.startswith('calls['):
                 raise
@@ -218,6 +219,15 @@ def manage_call(params, check_mode=False, run=None):
             'msg': '%d of %d call(s) changed' % (len(changed), len(results))}
 
 
+def all_secret_variables(params):
+    """Task-level and per-entry secret_variables, as (name, value) pairs (names may repeat)."""
+    found = list((params.get('secret_variables') or {}).items())
+    for entry in params.get('calls') or ():
+        if isinstance(entry, dict):
+            found.extend((entry.get('secret_variables') or {}).items())
+    return found
+
+
 def _masked(value, redactor):
     """Every string in a result with the secret values masked (names are redacted already)."""
     if isinstance(value, str):
@@ -236,7 +246,7 @@ def run_callfile_task(module):
     (``;`` written ``\\;``), and those forms are handed to Ansible's own
     no_log masking too, which then covers whatever else it prints.
     """
-    redactor = Redactor(module.params.get('secret_variables'))
+    redactor = Redactor(all_secret_variables(module.params))
     module.no_log_values.update(redactor.forms)
     try:
         result = manage_call(module.params, check_mode=module.check_mode, run=module.run_command)

@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.actiongroups
+  - pycall.asterisk.spool
 attributes:
   action_group:
     support: full
@@ -56,11 +57,6 @@ options:
     type: list
     elements: str
     choices: [pending, in_progress, completed, failed, expired, unknown]
-  spool_dir:
-    description:
-      - The C(outgoing) directory. Defaults to C(<astspooldir>/outgoing) from C(/etc/asterisk/asterisk.conf),
-        else C(/var/spool/asterisk/outgoing). The archive is C(outgoing_done) beside it.
-    type: path
   show_variables:
     description:
       - Return the values of the calls' channel variables (C(Set:) lines) in RV(calls[].fields).
@@ -112,7 +108,7 @@ spool:
     source:
       description:
         - V(spool_dir) when given, else C(astspooldir) followed by the asterisk.conf line it came from, or why
-          Asterisk's compiled-in default applies (for example a template C([directories](!)) section).
+          Asterisk's compiled-in default applies (for example a C([directories]) section marked C((!)) as a template).
       type: str
       sample: "astspooldir: default ([directories] at /etc/asterisk/asterisk.conf:2 is a template, which Asterisk ignores)"
 calls:

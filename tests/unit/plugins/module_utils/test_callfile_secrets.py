@@ -186,3 +186,21 @@ def test_redactor_is_empty_without_secrets():
     assert not Redactor({})
     assert Redactor({'PIN': SECRET}).text('Set: PIN=%s\nData: %s\n' % (ESCAPED, SECRET)) == \
         'Set: PIN=%s\nData: %s\n' % (MASK, MASK)
+
+
+def test_secrets_of_each_calls_entry_are_masked_too(spool):
+    params = _params(spool, name=None, calls=[
+        {'name': 'one', 'secret_variables': {'PIN': SECRET}},
+        {'name': 'two', 'secret_variables': {'CODE': ROTATED}, 'variables': {'A': 'x'}},
+    ])
+    module = _run(params)
+    result = module.result
+    assert not result['failed'] and result['changed']
+    dumped = json.dumps(result)
+    for value in (SECRET, ESCAPED, ROTATED, 'old\\;0815', '4711', '0815'):
+        assert value not in dumped
+    contents = [call['content'] for call in result['calls']]
+    assert 'Set: PIN=%s\n' % MASK in contents[0] and 'Set: CODE=%s\n' % MASK in contents[1]
+    assert 'Set: A=x\n' in contents[1]
+    written = ''.join(open(os.path.join(spool.outgoing, name)).read() for name in os.listdir(spool.outgoing))
+    assert ESCAPED in written and 'old\\;0815' in written
