@@ -98,14 +98,16 @@ def compact(call):
     return dict((key, call.get(key)) for key in COMPACT_KEYS)
 
 
-def list_spool(paths, names=None, statuses=None, since=None, detail='compact', asterisk=None, annotate=None):
+def list_spool(paths, names=None, statuses=None, since=None, detail='compact', asterisk=None, annotate=None,
+               show_variables=False):
     """``(calls, summary)``: the matching calls, oldest first, shaped by ``detail``.
 
     ``since`` (epoch) keeps calls whose file changed at or after it (Asterisk
     touches a file at each attempt and when it archives it; a pending call's
     mtime is its due time); files whose time cannot be read are kept.
     ``annotate`` adds the acknowledgement to the described calls (it needs
-    their fields, so it runs before the result is made compact).
+    their fields, so it runs before the result is made compact).  Variable
+    values are masked unless ``show_variables`` (see describe()).
     """
     if detail not in DETAILS:
         raise ValidationError('detail', 'must be one of %s' % ', '.join(DETAILS), detail)
@@ -120,7 +122,7 @@ def list_spool(paths, names=None, statuses=None, since=None, detail='compact', a
         # An archived file's outcome is its Status and Asterisk's notes: the compact result
         # needs no validated call for it, which halves the time over a large archive.
         light = detail == 'compact' and spooled.location == 'done'
-        described = describe(Found(spooled, asterisk, validate=not light))
+        described = describe(Found(spooled, asterisk, validate=not light), show_variables)
         if light and described['fields']:
             described['fields'] = _as_asterisk_reads(described['fields'])
         if wanted is None or described['status'] in wanted:
