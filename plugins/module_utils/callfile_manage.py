@@ -40,7 +40,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool imp
     resolve_ownership,
     scan,
     spool_lock,
-    write_callfile,
+    SpoolBatch,
 )
 
 
@@ -147,7 +147,7 @@ def _result(request, status, path, changed, msg, cancelled, in_flight, before, c
     }
 
 
-def _ensure_one(paths, request, calls, state, force, uid, gid, mode, check_mode):
+def _ensure_one(paths, request, calls, state, force, batch, check_mode):
     # Queued and waiting files are Asterisk's to pick up later: deleting one
     # cancels it silently.  A dialling file (last note StartRetry) is never
     # touched; a stuck one only by state=absent with force.
@@ -207,9 +207,8 @@ def _ensure_one(paths, request, calls, state, force, uid, gid, mode, check_mode)
         target = call_filename(request.name, request.public_text, request.requested, salt=uuid.uuid4().hex)
     path = os.path.join(paths.outgoing, target)
     if not check_mode:
-        for old in cancelled:
-            remove_callfile(old)
-        path = write_callfile(paths, target, request.text, request.due, uid=uid, gid=gid, mode=mode)
+        # Staged now; the old files go and the new one appears when the batch commits.
+        path = batch.add(target, request.text, request.due, replaces=cancelled)
     msg = 'spooled' if not cancelled else 'rescheduled (old file cancelled before its next attempt)'
     return _result(request, 'pending', path, True, msg, cancelled, in_flight, before, calls, 'queued')
 
@@ -237,8 +236,14 @@ def ensure_calls(paths, requests, state='present', force=False, owner=None, grou
         by_name = {}
         for found in find_calls(paths, wanted, asterisk):
             by_name.setdefault(name_of(found.file.name), []).append(found)
-        return [_ensure_one(paths, request, by_name.get(request.name, []), state, force, uid, gid, mode, check_mode)
-                for request in requests]
+        batch = SpoolBatch(paths, uid=uid, gid=gid, mode=mode)
+        try:
+            results = [_ensure_one(paths, request, by_name.get(request.name, []), state, force, batch, check_mode)
+                       for request in requests]
+            batch.commit()
+        finally:
+            batch.close()
+        return results
 
 
 def ensure_call(paths, request, **kwargs):
