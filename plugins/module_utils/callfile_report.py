@@ -107,7 +107,9 @@ def wait_for_outcome(paths, call_file, timeout, poll=0.5, clock=time.time, sleep
 
     Returns ``(status, record, timed_out)``; status is completed, failed or
     expired, or on time-out the state the call was last seen in (pending,
-    in_progress) or ``vanished`` when Asterisk removed it without archiving.
+    in_progress).  A file that is neither queued nor archived is ``vanished``
+    at once (not a time-out): it was cancelled (state=absent, a reschedule)
+    or Asterisk dropped it, and no outcome will ever come.
     """
     filename = os.path.basename(call_file)
     queued = os.path.join(paths.outgoing, filename)
@@ -118,6 +120,14 @@ def wait_for_outcome(paths, call_file, timeout, poll=0.5, clock=time.time, sleep
         if record is not None and record.status:
             return record.status.lower(), record, False
         queued_record = _read(queued)
+        if queued_record is None and record is None:
+            # Asterisk archives with rename(2) before it appends Status: a file
+            # missing from outgoing/ that is not in outgoing_done/ either, read
+            # after outgoing/, was removed rather than archived.
+            record = _read(archived)
+            if record is None:
+                return 'vanished', None, False
+            continue
         if clock() >= deadline:
             if queued_record is not None:
                 return ('in_progress' if queued_record.in_flight else 'pending'), queued_record, True

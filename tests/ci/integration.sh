@@ -9,6 +9,8 @@
 # and always takes the lab down again, whatever happened.
 # A run that executed no target fails: ansible-test exits 0 when every target is skipped.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/ci/eda.sh
+source "$CI_DIR/eda.sh"
 
 LAB="$REPO_ROOT/tests/lab/lab"
 TARGETS_DIR="$REPO_ROOT/tests/integration/targets"
@@ -92,6 +94,12 @@ for controller in "${CONTROLLERS[@]}"; do
     ensure_controller "$controller"
     stage_tree
 done
+
+# The eda_page_on_alert target starts ansible-rulebook and Alertmanager: install them when it runs.
+if [[ -z ${INTEGRATION_TARGETS:-} || " $INTEGRATION_TARGETS " == *" eda_page_on_alert "* ]]; then
+    ensure_eda
+    CI_EXTRA_PATH="$EDA_VENV/bin"
+fi
 
 trap lab_down EXIT
 trap 'exit 130' INT
