@@ -73,5 +73,6 @@ ensure_eda() {
     flock -u "$lock_fd"
     exec {lock_fd}>&-
 
+    # shellcheck disable=SC2034  # read by integration.sh
     EDA_VENV=$venv
 }

@@ -98,6 +98,7 @@ done
 # The eda_page_on_alert target starts ansible-rulebook and Alertmanager: install them when it runs.
 if [[ -z ${INTEGRATION_TARGETS:-} || " $INTEGRATION_TARGETS " == *" eda_page_on_alert "* ]]; then
     ensure_eda
+    # shellcheck disable=SC2034  # read by controller_env (common.sh)
     CI_EXTRA_PATH="$EDA_VENV/bin"
 fi
 

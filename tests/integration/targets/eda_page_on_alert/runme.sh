@@ -92,7 +92,7 @@ setsid "$alertmanager" --config.file="$out/alertmanager.yml" --storage.path="$ou
     >"$out/alertmanager.log" 2>&1 </dev/null &
 pids+=($!)
 PATH="$eda_bin:$PATH" JAVA_HOME="$java_home" setsid "$rulebook_bin" -r pycall.asterisk.page_on_alert \
-    -i "$inv" --vars "$out/vars.yml" >"$out/rulebook.log" 2>&1 </dev/null &
+    -i "$inv" --vars "$out/vars.yml" -v >"$out/rulebook.log" 2>&1 </dev/null &
 pids+=($!)
 
 wait_for() {  # wait_for SECONDS WHAT COMMAND...: until COMMAND succeeds
@@ -188,4 +188,6 @@ if rulebook_says "FAILED!" >/dev/null || rulebook_says "fatal:" >/dev/null; then
     grep -aF -B5 -A5 "fatal:" "$out/rulebook.log" >&2 || true
     lab_fail "a playbook run by the rulebook failed"
 fi
+echo "== what the rulebook logged (Alertmanager's posts, the playbooks' outcomes)"
+grep -a -e 'POST /alertmanager' -e '"msg": "alert ' "$out/rulebook.log" | sed 's/\x1b\[[0-9;]*m//g' | awk '!seen[$0]++' | head -n 20
 echo "eda_page_on_alert: all checks passed"
