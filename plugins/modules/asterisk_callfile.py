@@ -209,7 +209,7 @@ options:
     description:
       - The C(outgoing) directory Asterisk watches.
       - Defaults to C(<astspooldir>/outgoing), with C(astspooldir) read from C(/etc/asterisk/asterisk.conf) the way
-        Asterisk reads it, else C(/var/spool/asterisk/outgoing). A template section C([directories](!)), as stock
+        Asterisk reads it, else C(/var/spool/asterisk/outgoing). A C([directories]) section marked as a template C((!)), as stock
         configs ship, is ignored like Asterisk ignores it; C(#include) and C(#tryinclude) are followed; a config
         that cannot be followed (C(#exec), a missing C(#include), a symlink) fails with a message naming the file.
     type: path

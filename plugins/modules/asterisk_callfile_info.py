@@ -101,7 +101,7 @@ spool:
     source:
       description:
         - V(spool_dir) when given, else C(astspooldir) followed by the asterisk.conf line it came from, or why
-          Asterisk's compiled-in default applies (for example a template C([directories](!)) section).
+          Asterisk's compiled-in default applies (for example a C([directories]) section marked as a template, C((!))).
       type: str
       sample: "astspooldir: default ([directories] at /etc/asterisk/asterisk.conf:2 is a template, which Asterisk ignores)"
 calls:
