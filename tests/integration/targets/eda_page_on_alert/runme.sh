@@ -19,7 +19,8 @@ lab_lib=${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}/lib.sh
 rulebook_bin=$(command -v ansible-rulebook) \
     || lab_fail "ansible-rulebook is not on PATH: tests/ci/integration.sh installs it (tests/ci/eda.sh)"
 eda_bin=$(dirname "$rulebook_bin")
-core_of() { "$1" --version | sed -n '1s/.*\[core \([^]]*\)\].*/\1/p'; }
+# The venv is self-contained: ansible-test's PYTHONPATH (its controller's ansible) stays out.
+core_of() { env -u PYTHONPATH "$1" --version | sed -n '1s/.*\[core \([^]]*\)\].*/\1/p'; }
 if [ "$(core_of ansible-playbook)" != "$(core_of "$eda_bin/ansible-playbook")" ]; then
     echo "SKIP: eda_page_on_alert runs on the controller whose ansible-core the rulebook venv has" \
         "($(core_of "$eda_bin/ansible-playbook")), this is $(core_of ansible-playbook)"
@@ -91,7 +92,7 @@ setsid "$alertmanager" --config.file="$out/alertmanager.yml" --storage.path="$ou
     --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= \
     >"$out/alertmanager.log" 2>&1 </dev/null &
 pids+=($!)
-PATH="$eda_bin:$PATH" JAVA_HOME="$java_home" setsid "$rulebook_bin" -r pycall.asterisk.page_on_alert \
+env -u PYTHONPATH PATH="$eda_bin:$PATH" JAVA_HOME="$java_home" setsid "$rulebook_bin" -r pycall.asterisk.page_on_alert \
     -i "$inv" --vars "$out/vars.yml" -v >"$out/rulebook.log" 2>&1 </dev/null &
 pids+=($!)
 
@@ -189,5 +190,5 @@ if rulebook_says "FAILED!" >/dev/null || rulebook_says "fatal:" >/dev/null; then
     lab_fail "a playbook run by the rulebook failed"
 fi
 echo "== what the rulebook logged (Alertmanager's posts, the playbooks' outcomes)"
-grep -a -e 'POST /alertmanager' -e '"msg": "alert ' "$out/rulebook.log" | sed 's/\x1b\[[0-9;]*m//g' | awk '!seen[$0]++' | head -n 20
+grep -a -e 'POST /alertmanager' -e '"msg": "alert ' "$out/rulebook.log" | sed 's/\x1b\[[0-9;]*m//g' | sed 's/[[:space:]]*$//' | awk '!seen[$0]++' | head -n 20
 echo "eda_page_on_alert: all checks passed"
