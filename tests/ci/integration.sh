@@ -89,10 +89,22 @@ controllers_from_args "$@"
 available=$(find "$TARGETS_DIR" -mindepth 2 -maxdepth 2 -name runme.sh 2>/dev/null | wc -l)
 [[ $available -gt 0 ]] || no_target_ran "there is no tests/integration/targets/*/runme.sh"
 
+# ansible-test gives runme.sh none of our variables, only a copy of this file beside the
+# targets: it tells setup_lab/lab.sh which lab this run brings up.
+write_lab_config() {
+    {
+        printf '# written by tests/ci/integration.sh for setup_lab/lab.sh\n'
+        printf 'pycall_lab_dir: %s\n' "${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}"
+        if [[ -n ${PYCALL_LAB_NET:-} ]]; then printf 'pycall_lab_net: %s\n' "$PYCALL_LAB_NET"; fi
+        if [[ -n ${PYCALL_LAB_PORT:-} ]]; then printf 'pycall_lab_port: %s\n' "$PYCALL_LAB_PORT"; fi
+    } >"$STAGE/tests/integration/integration_config.yml"
+}
+
 # Everything that cannot fail because of the lab happens before the lab is up.
 for controller in "${CONTROLLERS[@]}"; do
     ensure_controller "$controller"
     stage_tree
+    write_lab_config
 done
 
 # The eda_page_on_alert target starts ansible-rulebook and Alertmanager: install them when it runs.

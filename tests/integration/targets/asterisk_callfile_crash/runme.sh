@@ -10,10 +10,8 @@
 # PYCALL_CRASH_ARGS overrides the driver's arguments (see files/crash_driver.py --help).
 set -euo pipefail
 
-lab_lib=${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}/lib.sh
-[ -f "$lab_lib" ] || { echo "FAIL: $lab_lib missing: run tests/lab/lab up (as root) first" >&2; exit 1; }
-# shellcheck source=tests/lab/lib.sh disable=SC1091
-. "$lab_lib"
+# shellcheck source=tests/integration/targets/setup_lab/lab.sh
+. "$(dirname "$0")/../setup_lab/lab.sh"
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 

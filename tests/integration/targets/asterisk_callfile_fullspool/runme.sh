@@ -9,10 +9,8 @@
 # lab's kernel has no quota support, the unit tests cover EDQUOT.)
 set -euo pipefail
 
-lab_lib=${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}/lib.sh
-[ -f "$lab_lib" ] || { echo "FAIL: $lab_lib missing: run tests/lab/lab up (as root) first" >&2; exit 1; }
-# shellcheck source=tests/lab/lib.sh disable=SC1091
-. "$lab_lib"
+# shellcheck source=tests/integration/targets/setup_lab/lab.sh
+. "$(dirname "$0")/../setup_lab/lab.sh"
 
 lab_require_up 1
 lab_reset ast1

@@ -10,10 +10,8 @@
 # CI runs about 80 values. By hand: PYCALL_LONG=1 (a few hundred), PYCALL_FUZZ_SEED=N (other values).
 set -euo pipefail
 
-lab_lib=${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}/lib.sh
-[ -f "$lab_lib" ] || { echo "FAIL: $lab_lib missing: run tests/lab/lab up (as root) first" >&2; exit 1; }
-# shellcheck source=tests/lab/lib.sh disable=SC1091
-. "$lab_lib"
+# shellcheck source=tests/integration/targets/setup_lab/lab.sh
+. "$(dirname "$0")/../setup_lab/lab.sh"
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
