@@ -8,6 +8,8 @@
 # PATH, LC_ALL and ANSIBLE_*-style variables and runs it in a temporary copy of the target),
 # and always takes the lab down again, whatever happened.
 # A run that executed no target fails: ansible-test exits 0 when every target is skipped.
+# When eda_page_on_alert runs, tests/ci/eda.sh first installs ansible-rulebook (its own pinned
+# venv, whose bin/ goes at the end of ansible-test's PATH), Alertmanager and Java 17.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # shellcheck source=tests/ci/eda.sh
 source "$CI_DIR/eda.sh"
