@@ -14,6 +14,7 @@ EDA_ALERTMANAGER_PACKAGE="prometheus-alertmanager=0.25.0-1+b4"
 EDA_JAVA_PACKAGE="openjdk-17-jre-headless"
 # The venv's Python: controller A's (its ansible-core is pinned in requirements-eda.txt too).
 EDA_PYTHON=$CONTROLLER_A_PYTHON
+EDA_VENV_DIR="$CI_CACHE/venv-eda"
 
 # eda_apt_install PACKAGE[=VERSION]...: apt-get install what is missing or another version.
 eda_apt_install() {
@@ -48,7 +49,7 @@ ensure_eda() {
 
     requirements="$CI_DIR/requirements-eda.txt"
     base=$(find_python "$EDA_PYTHON") || ci_die "no Python $EDA_PYTHON interpreter found for the ansible-rulebook venv"
-    venv="$CI_CACHE/venv-eda"
+    venv=$EDA_VENV_DIR
     stamp="$("$base" -c 'import sys; print(sys.version)') @ $base"$'\n'"$(cat "$requirements")"
 
     mkdir -p "$CI_CACHE"

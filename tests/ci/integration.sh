@@ -109,11 +109,16 @@ for controller in "${CONTROLLERS[@]}"; do
     write_lab_config
 done
 
-# The eda_page_on_alert target starts ansible-rulebook and Alertmanager: install them when it runs.
+# The eda_page_on_alert target starts ansible-rulebook and Alertmanager: install them when it
+# runs. In a subshell, so that a failed install fails that target (it finds no ansible-rulebook)
+# rather than every target.
 if [[ -z ${INTEGRATION_TARGETS:-} || " $INTEGRATION_TARGETS " == *" eda_page_on_alert "* ]]; then
-    ensure_eda
-    # shellcheck disable=SC2034  # read by controller_env (common.sh)
-    CI_EXTRA_PATH="$EDA_VENV/bin"
+    if (ensure_eda); then
+        # shellcheck disable=SC2034  # read by controller_env (common.sh)
+        CI_EXTRA_PATH="$EDA_VENV_DIR/bin"
+    else
+        ci_note "ERROR: tests/ci/eda.sh could not install the eda_page_on_alert tools"
+    fi
 fi
 
 trap lab_down EXIT
