@@ -111,6 +111,10 @@ wait_for 60 "Alertmanager is ready" curl -sf "http://127.0.0.1:$am_port/-/ready"
 wait_for 90 "the rulebook's webhook listens" \
     bash -c "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$hook_port/ | grep -qx 401"
 rulebook_says() { grep -aF -- "$1" "$out/rulebook.log"; }
+# Only Alertmanager, with the token, is heard.
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer not-the-token' \
+    -H 'Content-Type: application/json' --data '{"alerts": []}' "http://127.0.0.1:$hook_port/alertmanager")
+[ "$code" = 401 ] || lab_fail "the webhook answered $code to a wrong token, expected 401"
 
 post_alerts() {  # post_alerts JSON: Alertmanager's v2 API, as Prometheus posts
     curl -sf -H 'Content-Type: application/json' --data-binary "$1" "http://127.0.0.1:$am_port/api/v2/alerts" >/dev/null \
@@ -207,6 +211,9 @@ lab_expect_empty_spool ast1
 if rulebook_says "FAILED!" >/dev/null || rulebook_says "fatal:" >/dev/null; then
     grep -aF -B5 -A5 "fatal:" "$out/rulebook.log" >&2 || true
     lab_fail "a playbook run by the rulebook failed"
+fi
+if grep -aF -- "$token" "$out/rulebook.log" "$out/alertmanager.log" >/dev/null; then
+    lab_fail "the webhook token appears in a log"
 fi
 echo "== what the rulebook logged (Alertmanager's posts, the playbooks' outcomes)"
 grep -a -m 3 'POST /alertmanager' "$out/rulebook.log" || true
