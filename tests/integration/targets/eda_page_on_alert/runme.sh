@@ -8,7 +8,8 @@
 #   B  an alert resolved inside page_delay never rings and leaves no file;
 #   H  an alert resolved while its page rings: the call is left alone and goes on, and so
 #      does the escalation (the primary did not acknowledge: the secondary is paged);
-#   A  Alertmanager's repeated notifications of the same alert place no further call.
+#   A  Alertmanager's repeated notifications of the same alert place no further call;
+#   and the token: required to start (named when missing), a wrong one gets 401, it is in no log.
 # Runs on controller A only: there is one ansible-rulebook venv (tests/ci/eda.sh), built
 # with controller A's ansible-core; controller B would run the same rulebook and playbooks.
 set -euo pipefail
@@ -89,6 +90,15 @@ ack_repeats: 1
 ring_time: 12
 wait_timeout: 60
 YAML
+
+echo "== without webhook_token the rulebook refuses to start, and says why"
+grep -v '^webhook_token:' "$out/vars.yml" > "$out/vars-no-token.yml"
+if env -u PYTHONPATH PATH="$eda_bin:$PATH" JAVA_HOME="$java_home" timeout 120 "$rulebook_bin" \
+    -r pycall.asterisk.page_on_alert -i "$inv" --vars "$out/vars-no-token.yml" >"$out/no-token.log" 2>&1 </dev/null; then
+    lab_fail "the rulebook ran without a webhook token"
+fi
+grep -aF "UndefinedError: 'webhook_token' is undefined" "$out/no-token.log" >/dev/null \
+    || { cat "$out/no-token.log" >&2; lab_fail "the rulebook did not name the missing webhook_token"; }
 
 echo "== start Alertmanager and the rulebook (loopback only)"
 setsid "$alertmanager" --config.file="$out/alertmanager.yml" --storage.path="$out/am" \
