@@ -15,7 +15,7 @@
 SHELL := /bin/bash
 CI := tests/ci
 
-.PHONY: help test setup sanity units integration build lint docs demo clean
+.PHONY: help test setup sanity units integration build lint docs pycall demo clean
 
 help:
 	@echo "make test         everything CI runs: setup, sanity, units, build, lint, docs, integration + summary"
@@ -25,6 +25,7 @@ help:
 	@echo "make integration  lab up, ansible-test integration, lab down"
 	@echo "make build        build the collection tarball, check it, install it"
 	@echo "make lint         ansible-lint (production), galaxy-importer as Galaxy runs it, ansible-builder"
+	@echo "make pycall       pycall 2.3.2's own test suite and pycall 1.x examples against the library (root)"
 	@echo "make docs         antsibull-docs/antsibull-changelog lint, then the docs site in build/docs/html"
 	@echo "make demo         lab up, then examples/seed_call.yml against it"
 	@echo "make clean        remove local test output and this checkout's staged copy"
@@ -52,6 +53,9 @@ lint:
 
 docs:
 	@bash $(CI)/docs.sh
+
+pycall:
+	@bash $(CI)/pycall.sh
 
 demo:
 	@bash $(CI)/demo.sh

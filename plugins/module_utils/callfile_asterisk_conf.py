@@ -23,9 +23,17 @@ __metaclass__ = type
 
 import errno
 import glob
+import grp
 import os
+import pwd
 import stat
 
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_daemon import (
+    PROC,
+    Unknown,
+    find_daemons,
+    inspect_process,
+)
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import SpoolError
 
 ASTERISK_CONF = '/etc/asterisk/asterisk.conf'
@@ -204,14 +212,9 @@ def _parse(path, categories, depth, state, where_from=None):
     return True
 
 
-def read_directories(asterisk_conf=ASTERISK_CONF):
-    """``{key: (value, where)}`` for Asterisk's directories; defaults where unset.
-
-    ``where`` is ``file:line`` of the value in effect, or a sentence
-    saying why the compiled-in default applies.
-    """
+def _load(asterisk_conf):
+    """(sections, whether the file exists, the path when this account may not read it)."""
     categories = []
-    unreadable = None
     try:
         found = _parse(asterisk_conf, categories, 0, {})
     except _Unreadable as exc:
@@ -220,21 +223,27 @@ def read_directories(asterisk_conf=ASTERISK_CONF):
         # spool it cannot reach either, which the spool check explains.
         if exc.path != asterisk_conf:
             raise
-        found, categories, unreadable = True, [], exc.path
+        return [], True, exc.path
+    return categories, found, None
+
+
+def _read_section(asterisk_conf, section, defaults):
+    """``{key: (value, where)}`` for ``defaults``' keys in Asterisk's ``[section]``."""
+    categories, found, unreadable = _load(asterisk_conf)
     result = {}
-    real = [c for c in categories if c.name.lower() == 'directories' and not c.template]
-    templates = [c for c in categories if c.name.lower() == 'directories' and c.template]
-    for key, default in DEFAULT_DIRECTORIES.items():
+    real = [c for c in categories if c.name.lower() == section and not c.template]
+    templates = [c for c in categories if c.name.lower() == section and c.template]
+    for key, default in defaults.items():
         if unreadable:
             why = 'default (%s is not readable by this account; set spool_dir if astspooldir differs)' % unreadable
         elif not found:
             why = 'default (%s does not exist)' % asterisk_conf
         elif real:
-            why = 'default (not set in [directories] at %s)' % real[0].where
+            why = 'default (not set in [%s] at %s)' % (section, real[0].where)
         elif templates:
-            why = 'default ([directories] at %s is a template, which Asterisk ignores)' % templates[0].where
+            why = 'default ([%s] at %s is a template, which Asterisk ignores)' % (section, templates[0].where)
         else:
-            why = 'default (%s has no [directories] section)' % asterisk_conf
+            why = 'default (%s has no [%s] section)' % (asterisk_conf, section)
         result[key] = (default, why)
     if real:
         for key, value, where in real[0].values:
@@ -243,18 +252,30 @@ def read_directories(asterisk_conf=ASTERISK_CONF):
     return result
 
 
+def read_directories(asterisk_conf=ASTERISK_CONF):
+    """``{key: (value, where)}`` for Asterisk's directories; defaults where unset.
+
+    ``where`` is ``file:line`` of the value in effect, or a sentence
+    saying why the compiled-in default applies.
+    """
+    return _read_section(asterisk_conf, 'directories', DEFAULT_DIRECTORIES)
+
+
 def spool_root_info(asterisk_conf=ASTERISK_CONF):
     """(astspooldir, where it came from)."""
     return read_directories(asterisk_conf)['astspooldir']
 
 
-def running_asterisk(asterisk_conf=ASTERISK_CONF, proc='/proc'):
+def running_asterisk(asterisk_conf=ASTERISK_CONF, proc=PROC, root='/', trusted_uid=0):
     """``(pid, started_epoch)`` of the Asterisk running now, ``(None, None)`` if none, None if unknown.
 
     Asterisk rewrites ``<astrundir>/asterisk.pid`` when it starts (also
     when it restarts in place under the same pid), so the file's mtime is
-    when the current Asterisk began.  Without the file, or without /proc
-    to check the pid, nothing is claimed.
+    when the current Asterisk began.  The file is only a hint (Asterisk's
+    account writes it): the pid counts only when its executable is
+    Asterisk's (callfile_asterisk_daemon).  Without the file, or without
+    /proc to check the pid, or when this account may not inspect the
+    process (it is not root), nothing is claimed.
     """
     try:
         run_dir = read_directories(asterisk_conf)['astrundir'][0]
@@ -266,10 +287,150 @@ def running_asterisk(asterisk_conf=ASTERISK_CONF, proc='/proc'):
         since = os.stat(pid_file, follow_symlinks=False).st_mtime
     except (SpoolError, OSError, ValueError):
         return None
+    if pid <= 0:
+        return (None, None)
     try:
-        comm = read_bounded(os.path.join(proc, str(pid), 'comm'), limit=MAX_PID_BYTES, what='process name')
-    except SpoolError:
+        daemon = inspect_process(pid, proc, root, trusted_uid)
+    except Unknown:
         return None
-    if comm is None or not comm.decode('ascii', 'replace').strip().startswith('asterisk'):
+    if daemon is None:
         return (None, None)
     return (pid, since)
+
+
+DEFAULT_ACCOUNT = 'asterisk'
+
+
+def _account_from_conf(asterisk_conf):
+    options = _read_section(asterisk_conf, 'options', {'runuser': '', 'rungroup': ''})
+    return options['runuser'], options['rungroup']
+
+
+def _user_entry(name):
+    try:
+        entry = pwd.getpwuid(int(name)) if name.isdigit() else pwd.getpwnam(name)
+    except (KeyError, OverflowError, ValueError):
+        return None
+    return entry
+
+
+def _group_entry(name):
+    try:
+        entry = grp.getgrgid(int(name)) if name.isdigit() else grp.getgrnam(name)
+    except (KeyError, OverflowError, ValueError):
+        return None
+    return entry
+
+
+def asterisk_account(asterisk_conf=ASTERISK_CONF, proc=PROC, root='/', trusted_uid=0):
+    """The user and group Asterisk runs as, each with how it was found.
+
+    The first that answers wins: the running daemon (told by its
+    executable), ``runuser``/``rungroup`` in ``[options]`` of asterisk.conf
+    (without ``rungroup`` Asterisk takes the user's primary group), else
+    the account Asterisk's packages create, ``asterisk``.  Daemons of
+    several users answer nothing: ``user.name`` is None and the source says
+    who they are.  A name that does not exist has ``uid``/``gid`` None.
+    """
+    daemons, unchecked = find_daemons(proc, root, trusted_uid)
+    result = {'daemons': daemons, 'daemons_unchecked': unchecked}
+    users = sorted(set((d['uid'], d['user']) for d in daemons))
+    if len(users) > 1:
+        why = 'Asterisk daemons run as several users (%s)' % ', '.join(
+            '%s (pid %s)' % (name, ', '.join(str(d['pid']) for d in daemons if d['uid'] == uid)) for uid, name in users)
+        result['user'] = {'name': None, 'uid': None, 'source': why}
+        result['group'] = {'name': None, 'gid': None, 'source': why}
+        return result
+    if daemons:
+        daemon = daemons[0]
+        why = 'running daemon %s (pid %d)' % (daemon['exe'], daemon['pid'])
+        result['user'] = {'name': daemon['user'], 'uid': daemon['uid'], 'source': why}
+        result['group'] = {'name': daemon['group'], 'gid': daemon['gid'], 'source': why}
+        return result
+    (runuser, user_where), (rungroup, group_where) = _account_from_conf(asterisk_conf)
+    if runuser:
+        user_name, user_source = runuser, 'runuser at %s' % user_where
+    else:
+        user_name, user_source = DEFAULT_ACCOUNT, 'default (no Asterisk daemon running, runuser %s)' % user_where
+    user = _user_entry(user_name)
+    result['user'] = {'name': user.pw_name if user else user_name, 'uid': user.pw_uid if user else None,
+                      'source': user_source}
+    if rungroup:
+        group = _group_entry(rungroup)
+        result['group'] = {'name': group.gr_name if group else rungroup, 'gid': group.gr_gid if group else None,
+                           'source': 'rungroup at %s' % group_where}
+    else:
+        group = _group_entry(str(user.pw_gid)) if user else None
+        result['group'] = {'name': group.gr_name if group else (str(user.pw_gid) if user else None),
+                           'gid': user.pw_gid if user else None,
+                           'source': 'primary group of %s (%s)' % (user_name, user_source)}
+    return result
+
+
+def writable_by_others(path, trusted_uid=0):
+    """Why an account other than root can change ``path`` (a list of reasons), None if it does not exist.
+
+    Checked on the path itself (no symlink followed) and on every directory
+    above it, since whoever may rename an entry on the way can put another
+    file or directory in its place.  A sticky directory (``/tmp``) lets
+    others add entries but not replace ones they do not own.  For a path
+    that does not exist, whoever could create it first: the directories
+    above it.  None when not even its parent exists.
+    """
+    path = os.path.normpath(path)
+    try:
+        own = os.lstat(path)
+    except OSError:
+        own = None
+        if not os.path.isdir(os.path.dirname(path)):
+            return None
+    reasons = _others_can_change(path, own, trusted_uid) if own else []
+    parent = os.path.dirname(path)
+    # a missing entry in a sticky directory can be made by anyone
+    child_uid = own.st_uid if own else -1
+    while True:
+        try:
+            info = os.lstat(parent)
+        except OSError:
+            break
+        if info.st_uid != trusted_uid:
+            reasons.append('%s is owned by %s' % (parent, _owner(info.st_uid)))
+        elif info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not (
+                info.st_mode & stat.S_ISVTX and child_uid == trusted_uid):
+            reasons.append('%s is %s-writable' % (parent, 'world' if info.st_mode & stat.S_IWOTH else 'group'))
+        if parent == os.path.dirname(parent):
+            break
+        child_uid = info.st_uid
+        parent = os.path.dirname(parent)
+    return reasons
+
+
+def _owner(uid):
+    try:
+        return '%s (uid %d)' % (pwd.getpwuid(uid).pw_name, uid)
+    except KeyError:
+        return 'uid %d' % uid
+
+
+def _others_can_change(path, info, trusted_uid):
+    reasons = []
+    if stat.S_ISLNK(info.st_mode):
+        reasons.append('%s is a symlink' % path)
+    if info.st_uid != trusted_uid:
+        reasons.append('%s is owned by %s' % (path, _owner(info.st_uid)))
+    if info.st_mode & stat.S_IWOTH:
+        reasons.append('%s is world-writable' % path)
+    elif info.st_mode & stat.S_IWGRP:
+        reasons.append('%s is group-writable' % path)
+    return reasons
+
+
+def spool_facts(outgoing, asterisk_conf=ASTERISK_CONF, known=None):
+    """What a host's spool looks like from here: the ``spool`` result of asterisk_callfile_info."""
+    root = os.path.dirname(os.path.normpath(outgoing))
+    facts = dict(known or {}, root=root, asterisk_conf=asterisk_conf)
+    account = asterisk_account(asterisk_conf)
+    facts.update(account)
+    facts['root_writable_by_others'] = writable_by_others(root)
+    facts['asterisk_conf_writable_by_others'] = writable_by_others(asterisk_conf)
+    return facts

@@ -26,15 +26,48 @@ class ValidationError(CallFileError, ValueError):
     to their own parameter names.
     """
 
-    def __init__(self, field, rule, value=None):
-        self.field = field
-        self.rule = rule
+    # pycall raised ValidationError() bare; a subclass may name its own field and rule.
+    FIELD = None
+    RULE = 'the call file is not valid'
+
+    def __init__(self, field=None, rule=None, value=None):
+        self.field = self.FIELD if field is None else field
+        self.rule = self.RULE if rule is None else rule
         self.value = value
-        super(ValidationError, self).__init__('%s: %s' % (field, rule))
+        message = self.rule if self.field is None else '%s: %s' % (self.field, self.rule)
+        super(ValidationError, self).__init__(message)
 
     def renamed(self, field):
         """The same error reported under another field name."""
-        return ValidationError(field, self.rule, self.value)
+        return type(self)(field, self.rule, self.value)
+
+
+class MissingTrunkTypeError(ValidationError):
+    """pycall 1.x form: no trunk_type (and no channel) to dial through."""
+
+    FIELD = 'trunk_type'
+    RULE = 'is required (or channel)'
+
+
+class MissingTrunkNameError(ValidationError):
+    """pycall 1.x form: no trunk_name (and no channel)."""
+
+    FIELD = 'trunk_name'
+    RULE = 'is required (or channel)'
+
+
+class MissingNumberError(ValidationError):
+    """pycall 1.x form: no number to dial (and no channel)."""
+
+    FIELD = 'number'
+    RULE = 'is required (or channel)'
+
+
+class MissingActionError(ValidationError):
+    """Neither an application nor an extension to run once the call is answered."""
+
+    FIELD = 'application'
+    RULE = 'either application or context + extension is required'
 
 
 class ScheduleError(ValidationError):
@@ -44,7 +77,8 @@ class ScheduleError(ValidationError):
 class SpoolError(CallFileError, OSError):
     """The spool or staging directory cannot take the file."""
 
-    def __init__(self, message, path=None):
+    # pycall raised NoSpoolPermissionError bare.
+    def __init__(self, message='the call file could not be spooled', path=None):
         self.path = path
         super(SpoolError, self).__init__(message)
 
@@ -68,9 +102,23 @@ class NoPermissionError(CallFileError):
     """The running account may not hand the file to that user or group."""
 
 
+class SpoolAccessError(SpoolError, NoPermissionError):
+    """A process that is not root may not write into the spool or staging directory."""
+
+
+class UnknownError(CallFileError):
+    """pycall 2.x's catch-all; kept so ``except UnknownError`` still resolves."""
+
+
 # pycall 1.x spellings
 NoUserException = NoUserError
 NoPermissionException = NoPermissionError
+NoTrunkTypeDefined = MissingTrunkTypeError
+NoTrunkNameDefined = MissingTrunkNameError
+NoNumberDefined = MissingNumberError
+NoActionDefined = MissingActionError
+IncorrectTime = ScheduleError
+NoAsteriskPermission = SpoolError
 # pycall 2.x spellings
 PycallError = CallFileError
 NoUserPermissionError = NoPermissionError

@@ -14,6 +14,7 @@ __metaclass__ = type
 import os
 import time
 
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_argspec import CALL_OPTION_NAMES
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import (
     CallFileError,
     ValidationError,
@@ -78,8 +79,7 @@ def build_spec(params):
         raise
 
 
-# secret_variables stays task-level only: entries of a list are not masked by no_log.
-_CALL_KEYS = ('name', 'channel', 'trunk_type', 'trunk_name', 'number', 'variables', 'schedule') + _SPEC_OPTIONS
+_CALL_KEYS = CALL_OPTION_NAMES
 # (keys that start a new group, keys of the group): an entry naming another channel or
 # action replaces the task-level one whole; data, priority or number alone refine it.
 _GROUPS = (
@@ -95,7 +95,7 @@ def merge_call(defaults, entry, index):
     unknown = sorted(set(entry) - set(_CALL_KEYS))
     if unknown:
         raise ValidationError('calls[%d]' % index, 'unsupported option(s): %s' % ', '.join(unknown))
-    merged = dict((key, defaults.get(key)) for key in _CALL_KEYS + ('secret_variables',))
+    merged = dict((key, defaults.get(key)) for key in _CALL_KEYS)
     # Paging options are task-level: every entry of a batch is paged the same way.
     merged.update((key, defaults.get(key)) for key in callfile_paging.PAGING_OPTIONS)
     given = dict((key, value) for key, value in entry.items() if value is not None)

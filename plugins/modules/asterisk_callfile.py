@@ -29,6 +29,7 @@ author:
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.actiongroups
+  - pycall.asterisk.spool
 attributes:
   action_group:
     support: full
@@ -205,14 +206,6 @@ options:
       - Must give the owner read and write (the C(0600) bits). Without read Asterisk deletes the call unread; without
         write it cannot note retries, so a failing call is redialled forever and never gets a C(Status).
     type: raw
-  spool_dir:
-    description:
-      - The C(outgoing) directory Asterisk watches.
-      - Defaults to C(<astspooldir>/outgoing), with C(astspooldir) read from C(/etc/asterisk/asterisk.conf) the way
-        Asterisk reads it, else C(/var/spool/asterisk/outgoing). A C([directories]) section marked as a template C((!)), as stock
-        configs ship, is ignored like Asterisk ignores it; C(#include) and C(#tryinclude) are followed; a config
-        that cannot be followed (C(#exec), a missing C(#include), a symlink) fails with a message naming the file.
-    type: path
   staging_dir:
     description:
       - Where the file is written before it is renamed into O(spool_dir). Must be on the same filesystem.
@@ -220,21 +213,107 @@ options:
     type: path
   calls:
     description:
-      - Several calls in one run, for example an on-call list or a wake-up roster. Each entry is a
-        mapping of call options (O(name), O(channel), O(trunk_type), O(trunk_name), O(number),
-        O(application), O(data), O(context), O(extension), O(priority), O(callerid), O(variables),
-        O(account), O(wait_time), O(retry_time), O(max_retries), O(codecs), O(archive),
-        O(always_delete), O(early_media), O(schedule)); options given at task level are the defaults
-        of every entry. An entry with its own O(channel) or O(trunk_type) replaces the task's
-        channel options, and one with its own O(application), O(context) or O(extension) replaces
-        the task's action options; O(number), O(data) or O(priority) alone refine the task's.
-      - Every entry is validated before any file is written, so one invalid entry writes nothing;
-        errors name the entry, for example C(calls[2].number).
-      - Without a per-entry O(name), entry I(i) is named C(<name>-<i>) when the task has a O(name),
-        else from its content. O(secret_variables) is accepted at task level only.
+      - Several calls in one run, for example an on-call list or a wake-up roster. Each entry takes
+        the call options below; options given at task level are the defaults of every entry. An entry
+        with its own O(calls[].channel) or O(calls[].trunk_type) replaces the task's channel options, and
+        one with its own O(calls[].application), O(calls[].context) or O(calls[].extension) replaces the
+        task's action options; O(calls[].number), O(calls[].data) or O(calls[].priority) alone refine the task's.
+      - Entries are checked like task-level options (the same types and conversions), and every entry
+        is validated before any file is written, so one invalid entry writes nothing; errors name the
+        entry, for example C(calls[2].number).
       - The spool is read once for the whole list.
     type: list
     elements: dict
+    suboptions:
+      name:
+        description:
+          - O(name) of this entry; without it, C(<name>-<i>) when the task has a O(name), else derived.
+        type: str
+      channel:
+        description:
+          - O(channel) of this entry; replaces the task's channel options.
+        type: str
+      trunk_type:
+        description:
+          - O(trunk_type) of this entry; replaces the task's channel options.
+        type: str
+      trunk_name:
+        description:
+          - O(trunk_name) of this entry.
+        type: str
+      number:
+        description:
+          - O(number) of this entry; alone, it refines the task's trunk.
+        type: str
+      application:
+        description:
+          - O(application) of this entry; replaces the task's action options.
+        type: str
+      data:
+        description:
+          - O(data) of this entry; alone, it refines the task's action.
+        type: str
+      context:
+        description:
+          - O(context) of this entry; replaces the task's action options.
+        type: str
+      extension:
+        description:
+          - O(extension) of this entry; replaces the task's action options.
+        type: str
+      priority:
+        description:
+          - O(priority) of this entry.
+        type: int
+      callerid:
+        description:
+          - O(callerid) of this entry.
+        type: str
+      variables:
+        description:
+          - O(variables) of this entry, instead of the task's.
+        type: dict
+      secret_variables:
+        description:
+          - O(secret_variables) of this entry, instead of the task's; masked like them.
+        type: dict
+      account:
+        description:
+          - O(account) of this entry.
+        type: str
+      wait_time:
+        description:
+          - O(wait_time) of this entry.
+        type: int
+      retry_time:
+        description:
+          - O(retry_time) of this entry.
+        type: int
+      max_retries:
+        description:
+          - O(max_retries) of this entry.
+        type: int
+      codecs:
+        description:
+          - O(codecs) of this entry.
+        type: list
+        elements: str
+      archive:
+        description:
+          - O(archive) of this entry.
+        type: bool
+      always_delete:
+        description:
+          - O(always_delete) of this entry.
+        type: bool
+      early_media:
+        description:
+          - O(early_media) of this entry.
+        type: bool
+      schedule:
+        description:
+          - O(schedule) of this entry (O(spacing) is added to it).
+        type: str
   spacing:
     description:
       - With O(calls), seconds between the schedules of consecutive entries (entry I(i) is due
@@ -417,14 +496,14 @@ EXAMPLES = r'''
 RETURN = r'''
 name:
   description: The call's name (given or derived from its content).
-  returned: always
+  returned: when O(calls) is not given
   type: str
   sample: page-4711
 call_file:
   description:
     - The call file that represents the call, in the spool or in the archive, if any.
     - Named C(<name>.<digest>.call); the digest covers content and due time.
-  returned: always
+  returned: when O(calls) is not given
   type: str
   sample: /var/spool/asterisk/outgoing/page-4711.3f2c9a7b1d0e4f68.call
 status:
@@ -437,12 +516,12 @@ status:
       (another run cancelled it with O(state=absent) before Asterisk dialled it, or Asterisk dropped it);
       RV(timed_out) is then false. The C(pycall.asterisk.page_escalation) runbook takes that as a
       withdrawn page and escalates no further.
-  returned: always
+  returned: when O(calls) is not given
   type: str
   sample: pending
 schedule:
   description: When the call is due.
-  returned: always
+  returned: when O(calls) is not given
   type: dict
   contains:
     epoch:
@@ -459,18 +538,18 @@ schedule:
       sample: true
 content:
   description: The call file's text as wanted by this task.
-  returned: always
+  returned: when O(calls) is not given
   type: str
   sample: "Channel: Local/18002223333@from-internal\nApplication: Playback\nData: hello-world\nArchive: yes\n"
 cancelled:
   description: Pending call files of this name that were removed (replaced or cancelled).
-  returned: always
+  returned: when O(calls) is not given
   type: list
   elements: str
   sample: []
 in_flight:
   description: Call files of this name that Asterisk is dialling (last retry note C(StartRetry)), or stuck ones left in place.
-  returned: always
+  returned: when O(calls) is not given
   type: list
   elements: str
   sample: []
@@ -480,51 +559,123 @@ phase:
     - V(queued) (not dialled yet), V(dialing) (an attempt runs now), V(waiting) (between attempts; the file
       may be cancelled or replaced), V(stuck) (an attempt no running Asterisk will finish, because its Asterisk
       is gone or restarted under the same pid and only appends C(DelayedRetry)), V(finished) (archived), or null.
-  returned: always
+  returned: when O(calls) is not given
   type: str
   sample: queued
 cancelled_waiting:
   description: The files in RV(cancelled) that were between two attempts; their remaining retries will not happen.
-  returned: always
+  returned: when O(calls) is not given
   type: list
   elements: str
   sample: []
 stuck:
   description: Files of this name whose current attempt no running Asterisk will finish (see RV(phase)).
-  returned: always
+  returned: when O(calls) is not given
   type: list
   elements: str
   sample: []
 attempts:
   description: Dial attempts as Asterisk counts them (its C(EndRetry) and C(AbortRetry) notes plus the attempt running or final).
-  returned: when O(wait=true)
+  returned: when O(wait=true) and O(calls) is not given
   type: int
   sample: 1
 timed_out:
   description: Whether O(wait_timeout) passed before Asterisk reported an outcome; RV(status) is then the last state seen.
-  returned: when O(wait=true)
+  returned: when O(wait=true) and O(calls) is not given
   type: bool
   sample: false
 calls:
-  description: With O(calls), one result per entry, each with the keys above.
+  description: With O(calls), one result per entry, in the order of the entries.
   returned: when O(calls) is given
   type: list
   elements: dict
-  sample: [{"name": "oncall-1", "status": "pending", "changed": true}]
+  contains:
+    changed:
+      description: Whether this entry changed the spool.
+      type: bool
+      sample: true
+    name:
+      description: As RV(name), for this entry.
+      type: str
+      sample: wakeup-2026-12-24-1
+    call_file:
+      description: As RV(call_file), for this entry.
+      type: str
+      sample: /var/spool/asterisk/outgoing/wakeup-2026-12-24-1.3f2c9a7b1d0e4f68.call
+    status:
+      description: As RV(status), for this entry.
+      type: str
+      sample: pending
+    schedule:
+      description: As RV(schedule), for this entry (with O(spacing) applied).
+      type: dict
+      sample: {"epoch": 1798101000, "iso_utc": "2026-12-24T08:30:00Z", "absolute": true}
+    content:
+      description: As RV(content), for this entry.
+      type: str
+      sample: "Channel: PJSIP/201\nApplication: Playback\nData: hello-world\nArchive: yes\n"
+    cancelled:
+      description: As RV(cancelled), for this entry.
+      type: list
+      elements: str
+      sample: []
+    in_flight:
+      description: As RV(in_flight), for this entry.
+      type: list
+      elements: str
+      sample: []
+    phase:
+      description: As RV(phase), for this entry.
+      type: str
+      sample: queued
+    cancelled_waiting:
+      description: As RV(cancelled_waiting), for this entry.
+      type: list
+      elements: str
+      sample: []
+    stuck:
+      description: As RV(stuck), for this entry.
+      type: list
+      elements: str
+      sample: []
+    attempts:
+      description: As RV(attempts), for this entry.
+      returned: when O(wait=true)
+      type: int
+      sample: 1
+    timed_out:
+      description: As RV(timed_out), for this entry.
+      returned: when O(wait=true)
+      type: bool
+      sample: false
+    acknowledged:
+      description: As RV(acknowledged), for this entry.
+      returned: when O(acknowledge=true)
+      type: bool
+      sample: false
+    acknowledged_at:
+      description: As RV(acknowledged_at), for this entry.
+      returned: when O(acknowledge=true)
+      type: dict
+      sample: null
+    msg:
+      description: What the module did with this entry.
+      type: str
+      sample: spooled
 acknowledged:
   description:
     - Whether the callee pressed O(ack_digit). V(false) for a call that was only answered
       (RV(status) V(completed)).
-  returned: when O(acknowledge=true)
+  returned: when O(acknowledge=true) and O(calls) is not given
   type: bool
   sample: true
 acknowledged_at:
   description: When the callee acknowledged (epoch and ISO 8601 UTC), or null.
-  returned: when O(acknowledge=true)
+  returned: when O(acknowledge=true) and O(calls) is not given
   type: dict
   sample: {"epoch": 1798101012, "iso_utc": "2026-12-24T08:30:12Z"}
 msg:
-  description: What the module did.
+  description: What the module did (with O(calls), how many entries changed).
   returned: always
   type: str
   sample: spooled
@@ -532,58 +683,12 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_argspec import module_kwargs
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import run_callfile_task
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type='str'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            force=dict(type='bool', default=False),
-            channel=dict(type='str'),
-            trunk_type=dict(type='str'),
-            trunk_name=dict(type='str'),
-            number=dict(type='str'),
-            application=dict(type='str'),
-            data=dict(type='str'),
-            context=dict(type='str'),
-            extension=dict(type='str'),
-            priority=dict(type='int'),
-            callerid=dict(type='str'),
-            variables=dict(type='dict'),
-            secret_variables=dict(type='dict', no_log=True),
-            account=dict(type='str'),
-            wait_time=dict(type='int'),
-            retry_time=dict(type='int'),
-            max_retries=dict(type='int'),
-            codecs=dict(type='list', elements='str'),
-            archive=dict(type='bool', default=True),
-            always_delete=dict(type='bool'),
-            early_media=dict(type='bool'),
-            schedule=dict(type='str', default='now'),
-            owner=dict(type='str'),
-            group=dict(type='str'),
-            mode=dict(type='raw'),
-            spool_dir=dict(type='path'),
-            staging_dir=dict(type='path'),
-            calls=dict(type='list', elements='dict'),
-            spacing=dict(type='int', default=0),
-            wait=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=300),
-            acknowledge=dict(type='bool', default=False),
-            page_message=dict(type='str'),
-            ack_digit=dict(type='str'),
-            ack_repeats=dict(type='int'),
-        ),
-        mutually_exclusive=[
-            ('channel', 'trunk_type'), ('channel', 'trunk_name'), ('channel', 'number'),
-            ('application', 'context'), ('application', 'extension'), ('application', 'priority'),
-        ],
-        required_together=[('trunk_type', 'trunk_name', 'number')],
-        required_if=[('state', 'absent', ('name',))],
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(**module_kwargs())
     run_callfile_task(module)
 
 

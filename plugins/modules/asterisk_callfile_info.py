@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.actiongroups
+  - pycall.asterisk.spool
 attributes:
   action_group:
     support: full
@@ -54,11 +55,20 @@ options:
     type: list
     elements: str
     choices: [pending, in_progress, completed, failed, expired, unknown]
-  spool_dir:
+  asterisk_conf:
     description:
-      - The C(outgoing) directory. Defaults to C(<astspooldir>/outgoing) from C(/etc/asterisk/asterisk.conf),
-        else C(/var/spool/asterisk/outgoing). The archive is C(outgoing_done) beside it.
+      - Asterisk's main configuration file, read for C(astspooldir) (unless O(spool_dir) is given),
+        C(astrundir), C(runuser) and C(rungroup).
     type: path
+    default: /etc/asterisk/asterisk.conf
+    version_added: 0.2.0
+  list_calls:
+    description:
+      - V(false) reads no call file and returns an empty RV(calls), only RV(spool) (what the
+        P(pycall.asterisk.asterisk_spool#role) role asks).
+    type: bool
+    default: true
+    version_added: 0.2.0
 seealso:
   - module: pycall.asterisk.asterisk_callfile
 '''
@@ -82,16 +92,23 @@ EXAMPLES = r'''
 
 RETURN = r'''
 spool:
-  description: The directories read, and where the spool root came from.
+  description:
+    - The directories read, where the spool root came from, the account Asterisk runs as, and who else
+      may change the spool root and asterisk.conf.
   returned: always
   type: dict
   contains:
+    root:
+      description: The spool root (Asterisk's C(astspooldir)), the directory holding RV(spool.outgoing).
+      type: str
+      sample: /var/spool/asterisk
+      version_added: 0.2.0
     outgoing:
       description: The queue directory.
       type: str
       sample: /var/spool/asterisk/outgoing
     done:
-      description: The archive directory.
+      description: The archive directory (C(outgoing_done)).
       type: str
       sample: /var/spool/asterisk/outgoing_done
     staging:
@@ -101,9 +118,65 @@ spool:
     source:
       description:
         - V(spool_dir) when given, else C(astspooldir) followed by the asterisk.conf line it came from, or why
-          Asterisk's compiled-in default applies (for example a C([directories]) section marked as a template, C((!))).
+          Asterisk's compiled-in default applies (for example a C([directories]) section marked C((!)) as a template).
       type: str
       sample: "astspooldir: default ([directories] at /etc/asterisk/asterisk.conf:2 is a template, which Asterisk ignores)"
+    asterisk_conf:
+      description: The asterisk.conf read (O(asterisk_conf)).
+      type: str
+      sample: /etc/asterisk/asterisk.conf
+      version_added: 0.2.0
+    user:
+      description:
+        - The user Asterisk runs as, C(name), C(uid) and C(source), how it was found, the first that answers;
+          C(running daemon <exe> (pid N)), a process whose executable (C(/proc/PID/exe)) is a root-owned file
+          named C(asterisk) in a root-owned directory, writable by nobody else (its name does not count, nor
+          does C(asterisk.pid)), remote consoles and processes in another root left out; C(runuser at
+          <file:line>) of asterisk.conf; else C(default ...), the C(asterisk) account Asterisk's packages create.
+        - When daemons of several users run, C(name) and C(uid) are null and C(source) names them. C(uid) is
+          null for a name that does not exist here.
+        - Daemons of other users can only be checked as root; see RV(spool.daemons_unchecked).
+      type: dict
+      sample: {"name": "asterisk", "uid": 101, "source": "running daemon /usr/sbin/asterisk (pid 812)"}
+      version_added: 0.2.0
+    group:
+      description:
+        - The group Asterisk runs as, C(name), C(gid) and C(source); the running daemon's, C(rungroup at
+          <file:line>), or the primary group of the user found.
+      type: dict
+      sample: {"name": "asterisk", "gid": 101, "source": "running daemon /usr/sbin/asterisk (pid 812)"}
+      version_added: 0.2.0
+    daemons:
+      description: The Asterisk daemons found, each with C(pid), C(exe), C(uid), C(gid), C(user) and C(group).
+      type: list
+      elements: dict
+      sample: [{"pid": 812, "exe": "/usr/sbin/asterisk", "uid": 101, "gid": 101, "user": "asterisk", "group": "asterisk"}]
+      version_added: 0.2.0
+    daemons_unchecked:
+      description: Processes named C(asterisk) whose executable this account may not read (it is not root).
+      type: int
+      sample: 0
+      version_added: 0.2.0
+    root_writable_by_others:
+      description:
+        - Why an account other than root may change the spool root or put another directory in its place
+          (it is a symlink, owned by another account, group- or world-writable, or so is a directory above it);
+          empty when only root can. For a path that does not exist, who may create it (the directories above
+          it); null when not even its parent exists.
+        - Asterisk's packages often give the spool root to Asterisk's account; root changing things in it then
+          acts on paths that account controls.
+      type: list
+      elements: str
+      sample: ["/var/spool/asterisk is owned by asterisk (uid 101)"]
+      version_added: 0.2.0
+    asterisk_conf_writable_by_others:
+      description:
+        - The same for RV(spool.asterisk_conf); an account that may rewrite it chooses the spool root
+          (C(astspooldir)) that root then creates and repairs.
+      type: list
+      elements: str
+      sample: ["/etc/asterisk/asterisk.conf is owned by asterisk (uid 101)"]
+      version_added: 0.2.0
 calls:
   description: The calls found, oldest first.
   returned: always
@@ -204,7 +277,11 @@ calls:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import running_asterisk, spool_root_info
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import (
+    running_asterisk,
+    spool_facts,
+    spool_root_info,
+)
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_paging import annotate, read_ack
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES, list_calls
@@ -217,18 +294,24 @@ def main():
             name=dict(type='list', elements='str'),
             status=dict(type='list', elements='str', choices=list(STATES)),
             spool_dir=dict(type='path'),
+            asterisk_conf=dict(type='path', default='/etc/asterisk/asterisk.conf'),
+            list_calls=dict(type='bool', default=True),
         ),
         supports_check_mode=True,
     )
+    conf = module.params['asterisk_conf']
+    calls = []
     try:
-        paths = SpoolPaths(outgoing=module.params['spool_dir'])
-        source = 'spool_dir' if module.params['spool_dir'] else 'astspooldir: %s' % spool_root_info()[1]
-        calls = list_calls(paths, names=module.params['name'], statuses=module.params['status'],
-                           asterisk=running_asterisk())
-        annotate(calls, lambda name: read_ack(name, module.run_command))
+        paths = SpoolPaths(outgoing=module.params['spool_dir'], asterisk_conf=conf)
+        source = 'spool_dir' if module.params['spool_dir'] else 'astspooldir: %s' % spool_root_info(conf)[1]
+        spool = spool_facts(paths.outgoing, conf, dict(paths.as_dict(), source=source))
+        if module.params['list_calls']:
+            calls = list_calls(paths, names=module.params['name'], statuses=module.params['status'],
+                               asterisk=running_asterisk(conf))
+            annotate(calls, lambda name: read_ack(name, module.run_command))
     except CallFileError as exc:
         module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
-    module.exit_json(changed=False, calls=calls, spool=dict(paths.as_dict(), source=source))
+    module.exit_json(changed=False, calls=calls, spool=spool)
 
 
 if __name__ == '__main__':

@@ -190,7 +190,7 @@ ensure_controller() {
 # Python of the ecosystem tools' venvs (tests/ci/requirements-tools-*.txt are pinned for it).
 TOOLS_PYTHON=3.11
 
-# ensure_tool galaxy|docs: build (or reuse) the pinned venv of tests/ci/requirements-tools-NAME.txt
+# ensure_tool galaxy|docs|pycall: build (or reuse) the pinned venv of tests/ci/requirements-tools-NAME.txt
 # and set TOOL_VENV. Same rules as the controllers: --no-deps install of the exact pins, then
 # `pip check`; reuse needs an identical stamp (base interpreter and requirements file).
 ensure_tool() {
@@ -199,7 +199,8 @@ ensure_tool() {
     case $which in
         galaxy) probe='import galaxy_importer, ansiblelint, ansible_builder' ;;
         docs) probe='import antsibull_docs, antsibull_changelog, sphinx, sphinx_ansible_theme' ;;
-        *) ci_die "unknown tool venv '$which' (use galaxy or docs)" ;;
+        pycall) probe='import pytest, path' ;;
+        *) ci_die "unknown tool venv '$which' (use galaxy, docs or pycall)" ;;
     esac
 
     requirements="$CI_DIR/requirements-tools-$which.txt"

@@ -99,6 +99,7 @@ write_lab_config() {
         printf 'pycall_lab_dir: %s\n' "${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}"
         if [[ -n ${PYCALL_LAB_NET:-} ]]; then printf 'pycall_lab_net: %s\n' "$PYCALL_LAB_NET"; fi
         if [[ -n ${PYCALL_LAB_PORT:-} ]]; then printf 'pycall_lab_port: %s\n' "$PYCALL_LAB_PORT"; fi
+        if [[ -n ${PYCALL_LAB_CACHE:-} ]]; then printf 'pycall_lab_cache: %s\n' "$PYCALL_LAB_CACHE"; fi
     } >"$STAGE/tests/integration/integration_config.yml"
 }
 
@@ -132,6 +133,14 @@ if ! lab up "$LAB_HOSTS"; then
 fi
 
 status=0
+
+# The lab's own command line, as tests/lab/README.md documents it (~15 s, no Ansible).
+if (cd "$REPO_ROOT" && tests/lab/clitest.sh) >"$(ci_log_file lab-clitest)" 2>&1; then
+    ci_note "tests/lab/clitest.sh: the lab's commands behave as documented"
+else
+    ci_note "ERROR: tests/lab/clitest.sh failed (log $(ci_log_file lab-clitest))"
+    status=1
+fi
 
 stage_paths "${CONTROLLERS[0]}"
 compile_on_lab_python || status=1

@@ -13,6 +13,7 @@ STEPS=(
     "units-a|units.sh a"
     "units-b|units.sh b"
     "build|build.sh a"
+    "pycall|pycall.sh"
     "lint|lint.sh"
     "docs|docs.sh"
     "integration|integration.sh"

@@ -14,10 +14,8 @@
 # with controller A's ansible-core; controller B would run the same rulebook and playbooks.
 set -euo pipefail
 
-lab_lib=${PYCALL_LAB_DIR:-/var/tmp/pycall-lab}/lib.sh
-[ -f "$lab_lib" ] || { echo "FAIL: $lab_lib missing: run tests/lab/lab up (as root) first" >&2; exit 1; }
-# shellcheck source=tests/lab/lib.sh disable=SC1091
-. "$lab_lib"
+# shellcheck source=tests/integration/targets/setup_lab/lab.sh
+. "$(dirname "$0")/../setup_lab/lab.sh"
 
 rulebook_bin=$(command -v ansible-rulebook) \
     || lab_fail "ansible-rulebook is not on PATH: tests/ci/integration.sh installs it (tests/ci/eda.sh)"

@@ -8,12 +8,19 @@
 #      refused, also without changes;
 #   3. applied as root, the role repairs the spool, installs sudo and the drop-in; a second run
 #      and a check run report no change;
+#   3b. over a tampered spool (outgoing_done, or the spool root, a symlink to a root-only
+#      directory) and with a fake `asterisk` (a copy of sleep run by labuser) running, the role
+#      refuses and the root-only directory keeps its owner and mode; asterisk.conf writable by
+#      asterisk (as Debian ships it) is refused unless asterisk_spool_allow_writable_root, and
+#      then the real daemon is the one detected;
 #   4. without pipelining (and ACLs) unprivileged become fails as the README says; with it,
 #      the lab user, connected without root, spools with become_user asterisk and Asterisk
 #      completes the call (Status: Completed, call log);
 #   5. the lab user cannot become root through what the role installed;
 #   6. retention (cron flavour) removes only old archives; 0 and an empty user list remove
 #      the role's files again.
+# The host starts hardened (spool root, /etc/asterisk and asterisk.conf root's), the setup the
+# role accepts by default; Debian's own ownership is what step 3b shows refused.
 # Everything the test changed on ast1 is undone at the end (packages it installed are purged).
 # Needs `tests/lab/lab up` first; run through ansible-test, or by hand with
 # ANSIBLE_COLLECTIONS_PATH pointing at a tree holding ansible_collections/pycall/asterisk.
@@ -114,10 +121,22 @@ aptconf=/etc/apt/apt.conf.d/99pycall-role-test-valid-until
 created_aptconf=no
 homes_before=$(for d in /root/.ansible /home/labuser/.ansible /var/lib/asterisk/.ansible; do [ -e "$root$d" ] && echo "$d"; done || true)
 
+fake_pid=
 restore_host() {
     set +e
     echo
     echo "=== restoring $host"
+    [ -z "$fake_pid" ] || kill "$fake_pid" 2>/dev/null
+    rm -f "$root/home/labuser/asterisk"
+    rm -f "$root/var/spool/pycall-role-linked-root"
+    if [ -L "$root$spool/outgoing_done" ]; then
+        rm -f "$root$spool/outgoing_done"
+        mv "$root$spool/outgoing_done.real" "$root$spool/outgoing_done"
+    fi
+    [ -z "${rootonly:-}" ] || rm -rf "${root:?}$rootonly"
+    [ -z "${owners_before:-}" ] || while read -r mode owner path; do
+        in_host chown "$owner" "$path"; in_host chmod "$mode" "$path"
+    done <<<"$owners_before"
     rm -f "$root$dropin" "$root$cronfile" "$root$tmpfilesfile"
     [ "$created_crond" = no ] || rmdir "$root/etc/cron.d" 2>/dev/null
     [ "$created_aptconf" = no ] || rm -f "$root$aptconf"
@@ -148,6 +167,15 @@ rm -f "$root$dropin" "$root$cronfile" "$root$tmpfilesfile"
 lab_reset "$host"
 a_uid=$(uid_of asterisk)
 a_gid=$(gid_of asterisk)
+conf=/etc/asterisk/asterisk.conf
+# Debian gives the spool root, /etc/asterisk and asterisk.conf to asterisk, so Asterisk's
+# account could redirect the role's chowns: the role refuses that by default (step 3b).
+# Harden them the way the role's message says, and put Debian's owners back at the end.
+owners_before=$(in_host stat -c '%a %u:%g %n' "$spool" /etc/asterisk "$conf")
+in_host chown root:asterisk "$spool" /etc/asterisk "$conf"
+in_host chmod 0750 "$spool"
+in_host chmod 0755 /etc/asterisk
+in_host chmod 0640 "$conf"
 
 # ------------------------------------------------------------------ 1. without the role
 
@@ -228,7 +256,8 @@ fi
 role_vars='{"asterisk_spool_users": ["labuser"], "asterisk_spool_done_retention_days": 7, "asterisk_spool_retention_method": "cron"}'
 playbook "$work/apply.log" apply_role.yml -e "$role_vars"
 [ "$(changed_count "$work/apply.log")" -gt 0 ] || lab_fail "the first run changed nothing"
-expect_in_log "$work/apply.log" '"owner_source": "the running Asterisk daemon"'
+real_pid=$(cat "$root/run/asterisk/asterisk.pid")
+expect_in_log "$work/apply.log" "\"owner_source\": \"running daemon /usr/sbin/asterisk (pid $real_pid)\""
 for d in outgoing outgoing_done tmp; do
     expect_dir "$spool/$d" 750 "$a_uid" "$a_gid"
 done
@@ -239,12 +268,72 @@ ok "sudoers drop-in installed, visudo -c passes"
 [ -f "$root$cronfile" ] || lab_fail "no cron entry"
 
 step "a second run changes nothing"
-playbook "$work/again.log" apply_role.yml -e "$role_vars"
+playbook "$work/again.log" apply_role.yml --diff -e "$role_vars"
 [ "$(changed_count "$work/again.log")" = 0 ] || lab_fail "the second run reported changes"
 ok "second run: changed=0"
 playbook "$work/again-check.log" apply_role.yml --check -e "$role_vars"
 [ "$(changed_count "$work/again-check.log")" = 0 ] || lab_fail "check mode after the run reported changes"
 ok "check mode after the run: changed=0"
+
+# ------------------------------------------------------------------ 3b. a hostile spool
+
+step "a fake asterisk runs as labuser: a copy of sleep, named asterisk, in labuser's home"
+in_host install -o labuser -g labuser -m 0755 /usr/bin/sleep /home/labuser/asterisk
+fake_pid=$(in_host sh -c 'setpriv --reuid=labuser --regid=labuser --init-groups /home/labuser/asterisk infinity </dev/null >/dev/null 2>&1 & echo $!')
+[ "$(cat "/proc/$fake_pid/comm")" = asterisk ] || lab_fail "the fake asterisk (pid $fake_pid) is not running"
+ok "fake asterisk runs as labuser, pid $fake_pid"
+
+rootonly=/root/pycall-role-rootonly
+in_host install -d -o root -g root -m 0700 "$rootonly"
+in_host install -o root -g root -m 0600 /dev/null "$rootonly/key"
+rootonly_before=$(stat -c '%a %u %g' "$root$rootonly" "$root$rootonly/key")
+
+step "outgoing_done replaced by a symlink to a root-only directory: refused, the directory untouched"
+mv "$root$spool/outgoing_done" "$root$spool/outgoing_done.real"
+ln -s "$rootonly" "$root$spool/outgoing_done"
+if playbook "$work/tamper-done.log" apply_role.yml -e "$role_vars"; then
+    lab_fail "the role ran over a symlinked outgoing_done"
+fi
+expect_in_log "$work/tamper-done.log" "$spool/outgoing_done is a symlink (to $rootonly)"
+[ "$(stat -c '%a %u %g' "$root$rootonly" "$root$rootonly/key")" = "$rootonly_before" ] \
+    || lab_fail "$rootonly changed: $(stat -c '%a %u %g' "$root$rootonly")"
+ok "$rootonly kept its owner and mode"
+rm -f "$root$spool/outgoing_done"
+mv "$root$spool/outgoing_done.real" "$root$spool/outgoing_done"
+
+# A spool root that is a symlink comes from asterisk_spool_root or from an astspooldir that
+# Asterisk's account wrote into asterisk.conf; moving Asterisk's own spool root away would
+# make the running Asterisk lose its outgoing directory, so a second path stands in for it.
+step "the spool root is a symlink to a root-only directory: refused, the directory untouched"
+linked_root=/var/spool/pycall-role-linked-root
+ln -s "$rootonly" "$root$linked_root"
+if playbook "$work/tamper-root.log" apply_role.yml -e "$role_vars" -e "asterisk_spool_root=$linked_root"; then
+    lab_fail "the role ran over a symlinked spool root"
+fi
+expect_in_log "$work/tamper-root.log" "$linked_root is a symlink (to $rootonly)"
+[ "$(stat -c '%a %u %g' "$root$rootonly" "$root$rootonly/key")" = "$rootonly_before" ] \
+    || lab_fail "$rootonly changed: $(stat -c '%a %u %g' "$root$rootonly")"
+[ -z "$(find "$root$rootonly" -mindepth 1 ! -name key)" ] || lab_fail "the role created something in $rootonly"
+ok "$rootonly kept its owner and mode, and nothing was created in it"
+rm -f "$root$linked_root"
+
+step "asterisk.conf writable by asterisk (as Debian ships it): refused unless allowed"
+in_host chown asterisk:asterisk "$conf"
+if playbook "$work/conf.log" apply_role.yml -e "$role_vars"; then
+    lab_fail "the role ran with an asterisk.conf that asterisk may rewrite"
+fi
+expect_in_log "$work/conf.log" "($conf is owned by asterisk (uid $a_uid)"
+expect_in_log "$work/conf.log" "asterisk_spool_allow_writable_root"
+playbook "$work/conf-allowed.log" apply_role.yml --check -e "$role_vars" -e asterisk_spool_allow_writable_root=true
+[ "$(changed_count "$work/conf-allowed.log")" = 0 ] || lab_fail "the allowed check run reported changes"
+# the fake daemon still runs: had it counted, daemons of two users would have failed the run
+kill -0 "$fake_pid" || lab_fail "the fake asterisk is gone"
+expect_in_log "$work/conf-allowed.log" "\"owner_source\": \"running daemon /usr/sbin/asterisk (pid $real_pid)\""
+grep -Fq "\"pid\": $fake_pid" "$work/conf-allowed.log" && lab_fail "the fake asterisk was taken for a daemon"
+ok "with asterisk_spool_allow_writable_root the role runs, and only the real daemon (pid $real_pid) counts"
+in_host chown root:asterisk "$conf"
+kill "$fake_pid"
+fake_pid=
 
 # ------------------------------------------------------------------ 4. spool without root
 
@@ -293,7 +382,8 @@ read -r _m _h _dom _mon _dow cron_user cron_cmd <<<"$line"
 in_host runuser -u "$cron_user" -- /bin/sh -c "$cron_cmd"
 [ ! -e "$root$spool/outgoing_done/old.call" ] || lab_fail "the 8-day-old archive survived"
 [ -e "$root$spool/outgoing_done/recent.call" ] || lab_fail "the 6-day-old archive was removed"
-[ -e "$root$spool/outgoing_done/$callfile" ] || lab_fail "today's archive was removed"
+[ -e "$root$spool/outgoing_done/$callfile" ] \
+    || lab_fail "today's archive $callfile was removed: $(ls -la --time-style=+%s "$root$spool/outgoing_done"; date +%s)"
 ok "cron line as asterisk: 8-day-old archive removed, newer ones kept"
 
 step "switching to systemd-tmpfiles replaces the cron entry, and its rule works too"

@@ -10,7 +10,7 @@
 # lab applies.
 
 _setup_lab_conf="$(dirname "${BASH_SOURCE[0]}")/../../integration_config.yml"
-for _setup_lab_var in PYCALL_LAB_DIR PYCALL_LAB_NET PYCALL_LAB_PORT; do
+for _setup_lab_var in PYCALL_LAB_DIR PYCALL_LAB_NET PYCALL_LAB_PORT PYCALL_LAB_CACHE; do
     if [ -z "${!_setup_lab_var:-}" ] && [ -f "$_setup_lab_conf" ]; then
         _setup_lab_value=$(sed -n "s/^${_setup_lab_var,,}: *//p" "$_setup_lab_conf")
         if [ -n "$_setup_lab_value" ]; then

@@ -110,25 +110,26 @@ def test_pycall2_shape(spool):
     assert cf.buildfile() == ['Channel: PJSIP/100', 'Callerid: "A" <1>', 'WaitTime: 20', 'Context: alerts',
                               'Extension: s', 'Priority: 1', 'Set: X=1', 'Archive: yes']
     assert cf.is_valid()
-    path = cf.spool(int(time.time()) + 60)
+    path = cf.spool(datetime.datetime.now() + datetime.timedelta(minutes=1))
     assert os.path.basename(path) == 'mine.call'
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    assert stat.S_IMODE(os.stat(path).st_mode) & 0o007 == 0
     app = CallFile(Call('Local/1@a'), Application('Playback', 'hello-world'))
-    assert 'Application: Playback\n' in str(app)
+    assert 'Application: Playback\n' in app.contents
 
 
 def test_bad_input_fails_before_disk(spool):
     with pytest.raises(ValidationError) as info:
         CallFile(trunk_type='Local', trunk_name='ctx', number='1\nApplication: System', application='Echo',
-                 spool_dir=spool)
+                 spool_dir=spool).run()
     assert info.value.field == 'number'
     with pytest.raises(ValidationError):
         seed(spool_dir=spool).run('not a time')
     assert os.listdir(spool) == []
-    with pytest.raises(ValidationError, match='channel: is required'):
-        CallFile(application='Echo')
-    with pytest.raises(TypeError):
-        CallFile('Local', 'ctx')
+    with pytest.raises(ValidationError, match='trunk_type: is required'):
+        CallFile(application='Echo', spool_dir=spool).run()
+    with pytest.raises(ValidationError, match='call: must be a Call'):
+        CallFile('Local', 'ctx', spool_dir=spool).spool()
+    assert os.listdir(spool) == []
 
 
 def test_call_names_round_trip():

@@ -171,8 +171,9 @@ def test_batch_with_one_invalid_entry_writes_nothing(spool):
     with pytest.raises(ValidationError) as info:
         manage_call(params(spool, calls=[{'channel': 'PJSIP/1'}, {'channel': 'PJSIP/2', 'data': 'x\ny'}]))
     assert info.value.field == 'calls[1].data'
-    with pytest.raises(ValidationError, match=r'calls\[0\]: unsupported option\(s\): secret_variables'):
-        manage_call(params(spool, calls=[{'channel': 'PJSIP/1', 'secret_variables': {'A': '1'}}]))
+    # run-wide options (spacing, owner, wait...) are not call options
+    with pytest.raises(ValidationError, match=r'calls\[0\]: unsupported option\(s\): spacing'):
+        manage_call(params(spool, calls=[{'channel': 'PJSIP/1', 'spacing': 5}]))
     with pytest.raises(ValidationError, match='must be unique'):
         manage_call(params(spool, calls=[{'channel': 'PJSIP/1'}, {'channel': 'PJSIP/1'}]))
     assert files(spool.outgoing) == [] and files(spool.staging) == []
