@@ -57,6 +57,7 @@ _RUN_OPTIONS = dict(
     mode=dict(type='raw'),
     spool_dir=dict(type='path'),
     staging_dir=dict(type='path'),
+    lock_timeout=dict(type='int', default=30),
     spacing=dict(type='int', default=0),
     wait=dict(type='bool', default=False),
     wait_timeout=dict(type='int', default=300),

@@ -29,7 +29,9 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import (
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc, resolve_schedule
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_secrets import redact_variables
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import (
+    DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MODE,
     check_archive_path,
     check_filename,
@@ -46,9 +48,15 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool imp
 MAX_NAME_LENGTH = 200 - len('.0123456789abcdef.call')
 
 
-def derive_name(spec):
-    """A name from the call's content, so the same call is not spooled twice."""
-    return 'call-%s' % hashlib.sha256(spec.render().encode('utf-8')).hexdigest()[:16]
+def derive_name(spec, secret_names=()):
+    """A name from the call's content, so the same call is not spooled twice.
+
+    The values of secret variables are not hashed (their lines are, with
+    the value masked): a name or a digest anyone can read must not let
+    them recover a short secret by trying every value.
+    """
+    text = redact_variables(spec.render(), frozenset(secret_names))
+    return 'call-%s' % hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]
 
 
 class Found:
@@ -81,26 +89,37 @@ class Found:
 class CallRequest:
     """What the user wants: a named call, due at a time."""
 
-    def __init__(self, spec, name=None, schedule=None, now=None, offset=0):
+    def __init__(self, spec, name=None, schedule=None, now=None, offset=0, secret_names=()):
         self.spec = spec
-        self.name = check_filename(name, 'name') if name is not None else derive_name(spec)
+        self.secret_names = frozenset(secret_names)
+        # Variables the task declares in clear: the only ones a spooled file may show.
+        self.plain_names = frozenset(name for name, _value in spec.variables) - self.secret_names
+        self.name = check_filename(name, 'name') if name is not None else derive_name(spec, self.secret_names)
         if len(self.name) > MAX_NAME_LENGTH:
             # Refused here, not only when the file is written, so that check mode tells the truth.
             raise ValidationError('name', 'must be at most %d characters (the call file adds a digest and .call)'
                                   % MAX_NAME_LENGTH, name)
         self.text = spec.render()
+        # What may be shown and hashed: the text with secret values masked.
+        self.public_text = redact_variables(self.text, self.secret_names)
         self.now = time.time() if now is None else now
         self.requested, self.absolute = resolve_schedule(schedule, now=self.now, clamp=False)
         # Spacing within a batch shifts each call from the common schedule.
         self.requested += offset
         # A fixed time keeps one file name even once it has passed.
         self.due = max(self.requested, int(self.now))
-        self.filename = call_filename(self.name, self.text, self.requested)
+        # The digest covers the public text only: secret values never reach a file name.
+        self.filename = call_filename(self.name, self.public_text, self.requested)
 
     def matches(self, found):
         if self.absolute:
-            return found.file.name == self.filename
+            # The file name fixes the due time; a rotated secret leaves it as it was.
+            return found.file.name == self.filename and found.same_call(self.spec)
         return found.same_call(self.spec)
+
+    def shown(self, text):
+        """A spooled file's text as a result may show it: only this task's plain variables in clear."""
+        return redact_variables(text, None, keep=self.plain_names)
 
 
 def find_calls(paths, names, asterisk=None):
@@ -118,12 +137,12 @@ def _result(request, status, path, changed, msg, cancelled, in_flight, before, c
         'name': request.name,
         'status': status,
         'call_file': path,
-        'content': request.text,
+        'content': request.public_text,
         'schedule': {'epoch': request.due, 'iso_utc': iso_utc(request.due), 'absolute': request.absolute},
         'cancelled': cancelled,
         'in_flight': in_flight,
         'msg': msg,
-        'diff': {'before': before, 'after': request.text if status != 'absent' else '',
+        'diff': {'before': request.shown(before), 'after': request.public_text if status != 'absent' else '',
                  'before_header': path or request.name, 'after_header': path or request.name},
     }
 
@@ -185,7 +204,7 @@ def _ensure_one(paths, request, calls, state, force, uid, gid, mode, check_mode)
     if calls:
         # A repeat (force) must not reuse a name whose archived outcome
         # would then be overwritten and read as this call's.
-        target = call_filename(request.name, request.text, request.requested, salt=uuid.uuid4().hex)
+        target = call_filename(request.name, request.public_text, request.requested, salt=uuid.uuid4().hex)
     path = os.path.join(paths.outgoing, target)
     if not check_mode:
         for old in cancelled:
@@ -196,7 +215,7 @@ def _ensure_one(paths, request, calls, state, force, uid, gid, mode, check_mode)
 
 
 def ensure_calls(paths, requests, state='present', force=False, owner=None, group=None, mode=DEFAULT_MODE,
-                 check_mode=False, asterisk=None):
+                 check_mode=False, asterisk=None, lock_timeout=DEFAULT_LOCK_TIMEOUT):
     """Bring each named call to ``state``: one lock, one scan, a result per call.
 
     The requests are already validated (building them is the validation),
@@ -211,7 +230,8 @@ def ensure_calls(paths, requests, state='present', force=False, owner=None, grou
         check_archive_path(paths, request.filename)
     uid, gid = resolve_ownership(paths, owner=owner, group=group)
     wanted = set(names)
-    with spool_lock(paths):
+    # Check mode takes the lock too (it creates nothing), so what it reads is what a real run would.
+    with spool_lock(paths, timeout=lock_timeout):
         if not check_mode:
             clean_staging(paths)
         by_name = {}

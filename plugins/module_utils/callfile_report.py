@@ -21,7 +21,9 @@ import time
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import name_of
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import Found
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_safeio import read_text_at
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_secrets import MASK
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import scan
 
 STATES = ('pending', 'in_progress', 'completed', 'failed', 'expired', 'unknown')
@@ -33,8 +35,31 @@ def _stamp(epoch):
     return {'epoch': epoch, 'iso_utc': iso_utc(epoch)}
 
 
-def describe(found):
-    """A plain dict for one spooled file (see asterisk_callfile_info's RETURN)."""
+def _redacted_fields(fields):
+    """Parsed fields with every variable's value masked (a file does not say which were secret)."""
+    fields = dict(fields)
+    variables = fields.get('variables')
+    if isinstance(variables, dict):
+        fields['variables'] = dict((name, MASK) for name in variables)
+    elif isinstance(variables, list):
+        fields['variables'] = [(name, MASK) for name, _value in variables]
+    return fields
+
+
+def _redacted_error(error):
+    # Parse errors quote the offending line, which may be a Set line.
+    for prefix in ('Set without =: ', 'unparsable line: '):
+        if error.startswith(prefix):
+            return prefix + '(not shown: it may hold a variable value; show_variables=true shows it)'
+    return error
+
+
+def describe(found, show_variables=False):
+    """A plain dict for one spooled file (see asterisk_callfile_info's RETURN).
+
+    Variable values are masked unless ``show_variables``: they are where
+    secrets live, and a file does not say which of its variables were.
+    """
     spooled, record = found.file, found.record
     name = name_of(spooled.name) or (spooled.name[:-5] if spooled.name.endswith('.call') else spooled.name)
     out = {
@@ -75,6 +100,9 @@ def describe(found):
         fields=spec.as_dict() if spec is not None else record.raw_fields,
         errors=list(record.errors),
     )
+    if not show_variables:
+        out['fields'] = _redacted_fields(out['fields'])
+        out['errors'] = [_redacted_error(error) for error in out['errors']]
     if found.phase == 'queued':
         out['due'] = _stamp(spooled.mtime)
     elif found.phase == 'waiting':
@@ -86,7 +114,7 @@ def describe(found):
     return out
 
 
-def list_calls(paths, names=None, statuses=None, asterisk=None):
+def list_calls(paths, names=None, statuses=None, asterisk=None, show_variables=False):
     """Every call in outgoing and outgoing_done, optionally filtered, oldest first."""
     wanted = set(names) if names else None
 
@@ -95,7 +123,7 @@ def list_calls(paths, names=None, statuses=None, asterisk=None):
             return True
         return (name_of(filename) or filename) in wanted or filename[:-5] in wanted
 
-    calls = [describe(Found(f, asterisk)) for f in scan(paths, match=match)]
+    calls = [describe(Found(f, asterisk), show_variables) for f in scan(paths, match=match)]
     if statuses:
         calls = [c for c in calls if c['status'] in statuses]
     calls.sort(key=lambda c: ((c['mtime'] or {}).get('epoch') or 0, c['file']))
@@ -112,22 +140,19 @@ def wait_for_outcome(paths, call_file, timeout, poll=0.5, clock=time.time, sleep
     or Asterisk dropped it, and no outcome will ever come.
     """
     filename = os.path.basename(call_file)
-    queued = os.path.join(paths.outgoing, filename)
-    archived = os.path.join(paths.done, filename)
     deadline = clock() + timeout
     while True:
-        record = _read(archived)
+        record = _read(paths.done, filename, 'outgoing_done')
         if record is not None and record.status:
             return record.status.lower(), record, False
-        queued_record = _read(queued)
-        if queued_record is None and record is None:
-            # Asterisk archives with rename(2) before it appends Status: a file
-            # missing from outgoing/ that is not in outgoing_done/ either, read
-            # after outgoing/, was removed rather than archived.
-            record = _read(archived)
-            if record is None:
-                return 'vanished', None, False
-            continue
+        queued_record = _read(paths.outgoing, filename, 'spool_dir')
+        if queued_record is None and record is None and _gone(paths, filename):
+            # Asterisk archives with rename(2) before it appends Status: a name
+            # missing from outgoing/ that is not in outgoing_done/ either, looked
+            # up after outgoing/, was removed rather than archived.  Something
+            # else at the name (a FIFO, a symlink) is not "gone": it is waited
+            # out like a file not there yet.
+            return 'vanished', None, False
         if clock() >= deadline:
             if queued_record is not None:
                 return ('in_progress' if queued_record.in_flight else 'pending'), queued_record, True
@@ -135,9 +160,14 @@ def wait_for_outcome(paths, call_file, timeout, poll=0.5, clock=time.time, sleep
         sleep(poll)
 
 
-def _read(path):
-    try:
-        with open(path, 'rb') as handle:
-            return parse_callfile(handle.read().decode('utf-8', 'replace'))
-    except (IOError, OSError):
-        return None
+def _gone(paths, filename):
+    """Nothing at all at the name in outgoing/, then in outgoing_done/ (lstat only, nothing opened)."""
+    return not os.path.lexists(os.path.join(paths.outgoing, filename)) and \
+        not os.path.lexists(os.path.join(paths.done, filename))
+
+
+def _read(directory, filename, label):
+    # A FIFO, symlink, device or oversized file at the name reads as "not there yet":
+    # never opened blocking, so the wait stays bounded by its timeout.
+    text = read_text_at(directory, filename, label)
+    return parse_callfile(text) if text is not None else None

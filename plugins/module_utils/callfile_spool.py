@@ -33,14 +33,28 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors im
     ValidationError,
 )
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import spool_root_info
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_safeio import (
+    FileBusyError,
+    FileTooLargeError,
+    NotRegularError,
+    kind_of,
+    lstat_at,
+    open_dir,
+    open_regular,
+    opened_dir,
+    read_regular,
+)
 
 ASTERISK_CONF = '/etc/asterisk/asterisk.conf'
 DEFAULT_SPOOL_ROOT = '/var/spool/asterisk'
-# Variables may carry secrets: no access for "other" unless asked for.
-DEFAULT_MODE = 0o640
+# Variables may carry secrets: owner only. Asterisk runs as the file's owner (the
+# spool's owner by default), so it reads it; members of its group do not.
+DEFAULT_MODE = 0o600
 STAGED_PREFIX = '.pycall-'
 STAGED_SUFFIX = '.tmp'
-LOCK_NAME = '.pycall.lock'
+# Seconds a run waits for the spool lock before it fails (module option lock_timeout).
+DEFAULT_LOCK_TIMEOUT = 30
+_CLOEXEC = getattr(os, 'O_CLOEXEC', 0)
 # pbx_spool builds "<outgoing_done>/<file>" in char[256].
 ARCHIVE_PATH_LIMIT = 255
 # \Z, not $: '$' also matches before a final newline.
@@ -132,7 +146,8 @@ def resolve_ownership(paths, owner=None, group=None):
     retried forever.
     """
     try:
-        info = os.stat(paths.outgoing)
+        # lstat: a symlink in place of outgoing is refused, not followed (its target's owner is no one's business).
+        info = os.lstat(paths.outgoing)
     except OSError as exc:
         if exc.errno == errno.EACCES and os.geteuid() != 0:
             raise NoPermissionError(
@@ -141,7 +156,8 @@ def resolve_ownership(paths, owner=None, group=None):
                 % (user_name(os.geteuid()), paths.outgoing, exc.strerror))
         raise SpoolError('spool_dir: cannot use %s: %s' % (paths.outgoing, exc.strerror), paths.outgoing)
     if not stat.S_ISDIR(info.st_mode):
-        raise SpoolError('spool_dir: %s is not a directory' % paths.outgoing, paths.outgoing)
+        # open_dir words the refusal (symlink or not a directory).
+        os.close(open_dir(paths.outgoing, 'spool_dir'))
     uid = info.st_uid if owner is None else _lookup_user(owner)
     gid = info.st_gid if group is None else _lookup_group(group)
     euid = os.geteuid()
@@ -170,25 +186,29 @@ def _libc_renameat2():
     return func, ctypes
 
 
-def rename_noreplace(source, target):
+def rename_noreplace(source, target, src_dir_fd=None, dst_dir_fd=None):
     """rename(2) that fails with EEXIST instead of replacing ``target``.
 
-    Uses renameat2(RENAME_NOREPLACE) where the C library has it; elsewhere
-    the caller's spool lock serialises our writers and an existence check
-    stands in.  A hard link is not used: Asterisk reads a linked-in file
-    only about two seconds later.
+    With directory descriptors the names are taken relative to them
+    (renameat2), so a directory swapped for a symlink after it was opened
+    is not followed.  Uses RENAME_NOREPLACE where the C library has it;
+    elsewhere the caller's spool lock serialises our writers and an
+    existence check stands in.  A hard link is not used: Asterisk reads a
+    linked-in file only about two seconds later.
     """
     found = _libc_renameat2()
+    src_fd = _AT_FDCWD if src_dir_fd is None else src_dir_fd
+    dst_fd = _AT_FDCWD if dst_dir_fd is None else dst_dir_fd
     if found is not None:
         func, ctypes = found
-        if func(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), _RENAME_NOREPLACE) == 0:
+        if func(src_fd, os.fsencode(source), dst_fd, os.fsencode(target), _RENAME_NOREPLACE) == 0:
             return
         err = ctypes.get_errno()
         if err not in (errno.EINVAL, errno.ENOSYS):
             raise OSError(err, os.strerror(err), target)
-    if os.path.lexists(target):
+    if lstat_at(dst_dir_fd, target) is not None:
         raise OSError(errno.EEXIST, os.strerror(errno.EEXIST), target)
-    os.rename(source, target)
+    os.rename(source, target, src_dir_fd=src_dir_fd, dst_dir_fd=dst_dir_fd)
 
 
 # What a failed write means for the user, for the errors that are about the disk.
@@ -205,59 +225,188 @@ def _disk_hint(err, directory):
     return '; nothing was spooled (%s)' % (cause % directory) if cause else ''
 
 
-def fsync_dir(path):
-    fd = os.open(path, os.O_RDONLY)
+def fsync_dir(directory):
+    """fsync a directory, given as an open descriptor or a path (opened without following a symlink)."""
+    if isinstance(directory, int):
+        os.fsync(directory)
+        return
+    fd = open_dir(directory, 'directory')
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
-def _check_dirs(paths):
-    for label, path in (('spool_dir', paths.outgoing), ('staging_dir', paths.staging)):
-        if not os.path.isdir(path):
-            raise SpoolError('%s: %s does not exist or is not a directory' % (label, path), path)
-    if os.stat(paths.staging).st_dev != os.stat(paths.outgoing).st_dev:
-        raise StagingFilesystemError(
-            'staging_dir: %s is not on the same filesystem as %s; a rename between them would be a copy '
-            'that Asterisk can read half-written. Use a staging dir on the spool filesystem (default: tmp '
-            'beside outgoing).' % (paths.staging, paths.outgoing), paths.staging)
+class SpoolDirs:
+    """Descriptors of outgoing and the staging dir, opened once, symlinks refused.
+
+    Every later step names files relative to these, so swapping a
+    directory for a symlink mid-run changes nothing for this run.
+    """
+
+    def __init__(self, paths):
+        self.paths = paths
+        self.outgoing = open_dir(paths.outgoing, 'spool_dir')
+        try:
+            self.staging = open_dir(paths.staging, 'staging_dir')
+        except BaseException:
+            os.close(self.outgoing)
+            raise
+        try:
+            if os.fstat(self.staging).st_dev != os.fstat(self.outgoing).st_dev:
+                raise StagingFilesystemError(
+                    'staging_dir: %s is not on the same filesystem as %s; a rename between them would be a copy '
+                    'that Asterisk can read half-written. Use a staging dir on the spool filesystem (default: tmp '
+                    'beside outgoing).' % (paths.staging, paths.outgoing), paths.staging)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self):
+        for fd in (self.outgoing, self.staging):
+            if fd is not None:
+                os.close(fd)
+        self.outgoing = self.staging = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+# --- the lock ----------------------------------------------------------------------------------
+
+def lock_holders(dir_fd, locks_file='/proc/locks'):
+    """Pids /proc/locks shows holding a lock on the directory ``dir_fd`` (waiters excluded)."""
+    info = os.fstat(dir_fd)
+    inode = '%02x:%02x:%d' % (os.major(info.st_dev), os.minor(info.st_dev), info.st_ino)
+    pids = []
+    try:
+        with open(locks_file) as handle:
+            lines = handle.read(1024 * 1024).splitlines()
+    except (IOError, OSError):
+        return pids
+    for line in lines:
+        # "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; "1: -> FLOCK ..." is a waiter.
+        fields = line.split()
+        if len(fields) < 6 or fields[1] == '->' or fields[5] != inode:
+            continue
+        if fields[4].isdigit() and int(fields[4]) not in pids:
+            pids.append(int(fields[4]))
+    return pids
 
 
 @contextlib.contextmanager
-def spool_lock(paths):
-    """Serialise "is this call already there?" and the spool itself across processes."""
-    lock_path = os.path.join(paths.staging, LOCK_NAME)
+def spool_lock(paths, timeout=DEFAULT_LOCK_TIMEOUT, poll=0.1, clock=time.time, sleep=time.sleep):
+    """Serialise "is this call already there?" and the spool itself across processes.
+
+    The lock is flock(2) on the ``outgoing`` directory itself: no lock
+    file is created anywhere (check mode creates nothing), and every run
+    on one ``outgoing`` takes the same lock, whatever its staging dir.
+    Whoever can open the directory can hold the lock, Asterisk's account
+    too, so the wait is bounded by ``timeout`` seconds.
+    """
+    fd = open_dir(paths.outgoing, 'spool_dir')
     try:
-        fd = os.open(lock_path, os.O_RDONLY | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise SpoolError('staging_dir: cannot open lock file %s: %s%s'
-                         % (lock_path, exc.strerror, _disk_hint(exc.errno, paths.staging)), lock_path)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        deadline = clock() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise SpoolError('spool_dir: cannot lock %s: %s' % (paths.outgoing, exc.strerror), paths.outgoing)
+            if clock() >= deadline:
+                holders = lock_holders(fd)
+                who = ('held by pid %s' % ', '.join(str(pid) for pid in holders) if holders
+                       else 'its holder\'s pid could not be found in /proc/locks')
+                raise SpoolError('lock_timeout: the lock on %s (flock on the directory) was not free within %s '
+                                 'seconds (%s); nothing was changed' % (paths.outgoing, timeout, who), paths.outgoing)
+            sleep(poll)
         yield
     finally:
         os.close(fd)
 
 
-def write_callfile(paths, filename, text, due, uid=None, gid=None, mode=DEFAULT_MODE, durable=True):
-    """Stage ``text`` and publish it as ``outgoing/filename`` due at ``due``.
+# --- writing -----------------------------------------------------------------------------------
 
-    Returns the published path.  On any failure the staged file is
-    removed and nothing appears in ``outgoing``.
+class StagedFile:
+    """A call file written, dated and owned in the staging dir, not yet in ``outgoing``.
+
+    Its descriptor stays open and flock'ed until it is published or
+    discarded: that tells a concurrent clean-up that its writer is alive.
+    Writing many calls can stage them all, sync them, then publish them.
     """
+
+    def __init__(self, dirs, filename, staged_name, fd):
+        self.dirs = dirs
+        self.filename = filename
+        self.staged_name = staged_name
+        self.fd = fd
+        self.staged_path = os.path.join(dirs.paths.staging, staged_name)
+        self.target = os.path.join(dirs.paths.outgoing, filename)
+
+    def sync(self):
+        try:
+            os.fsync(self.fd)
+        except OSError as exc:
+            self.discard()
+            raise SpoolError('cannot fsync call file %s: %s%s' % (self.staged_path, exc.strerror,
+                                                                  _disk_hint(exc.errno, self.dirs.paths.staging)),
+                             self.staged_path)
+
+    def publish(self):
+        """Rename into ``outgoing``; never replaces a file there. Returns the published path."""
+        try:
+            rename_noreplace(self.staged_name, self.filename, self.dirs.staging, self.dirs.outgoing)
+        except OSError as exc:
+            self.discard()
+            if exc.errno == errno.EEXIST:
+                raise CallExistsError('name: %s already exists in the spool' % self.target, self.target)
+            raise SpoolError('cannot publish call file %s: %s%s' % (self.staged_path, exc.strerror or exc,
+                                                                    _disk_hint(exc.errno, self.dirs.paths.staging)),
+                             self.staged_path)
+        self.staged_name = None
+        self.close()
+        return self.target
+
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def discard(self):
+        """Remove the staged file (nothing was published)."""
+        self.close()
+        if self.staged_name is not None:
+            try:
+                os.unlink(self.staged_name, dir_fd=self.dirs.staging)
+            except OSError:
+                pass
+            self.staged_name = None
+
+
+def stage_callfile(dirs, filename, text, due, uid=None, gid=None, mode=DEFAULT_MODE):
+    """Write ``text`` to a new staged file (not synced): content, mode, owner, due time."""
     check_filename(filename, 'name')
-    check_archive_path(paths, filename)
-    _check_dirs(paths)
-    target = os.path.join(paths.outgoing, filename)
-    if os.path.lexists(target):
+    check_archive_path(dirs.paths, filename)
+    target = os.path.join(dirs.paths.outgoing, filename)
+    if lstat_at(dirs.outgoing, filename) is not None:
         raise CallExistsError('name: %s already exists in the spool' % target, target)
-    staged = os.path.join(paths.staging, '%s%s.%d.%s%s' % (
-        STAGED_PREFIX, filename, os.getpid(), binascii.hexlify(os.urandom(4)).decode('ascii'), STAGED_SUFFIX))
+    staged_name = '%s%s.%d.%s%s' % (
+        STAGED_PREFIX, filename, os.getpid(), binascii.hexlify(os.urandom(4)).decode('ascii'), STAGED_SUFFIX)
+    staged_path = os.path.join(dirs.paths.staging, staged_name)
     step = 'create'
-    fd = None
     try:
-        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # O_EXCL: never an existing name, and never through a symlink.
+        fd = os.open(staged_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _CLOEXEC, 0o600,
+                     dir_fd=dirs.staging)
+    except OSError as exc:
+        raise SpoolError('cannot %s call file %s: %s%s' % (step, staged_path, exc.strerror or exc,
+                                                           _disk_hint(exc.errno, dirs.paths.staging)), staged_path)
+    staged = StagedFile(dirs, filename, staged_name, fd)
+    try:
         # The lock tells a later cleanup that this writer is alive.
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         step = 'write'
@@ -271,77 +420,93 @@ def write_callfile(paths, filename, text, due, uid=None, gid=None, mode=DEFAULT_
             os.fchown(fd, -1 if uid is None else uid, -1 if gid is None else gid)
         step = 'set due time on'
         os.utime(fd, (due, due))
-        if durable:
-            # Last, so content and metadata are both on disk before the name appears.
-            step = 'fsync'
-            os.fsync(fd)
-        step = 'publish'
-        rename_noreplace(staged, target)
-        staged = None
-        if durable:
-            fsync_dir(paths.outgoing)
     except OSError as exc:
-        if exc.errno == errno.EEXIST and step == 'publish':
-            raise CallExistsError('name: %s already exists in the spool' % target, target)
-        # Before the rename nothing is in the spool and the staged file goes below.
-        hint = _disk_hint(exc.errno, paths.staging) if staged is not None else ''
-        raise SpoolError('cannot %s call file %s: %s%s' % (step, staged or target, exc.strerror or exc, hint),
-                         staged or target)
-    finally:
-        if fd is not None:
-            os.close(fd)
-        if staged is not None:
+        staged.discard()
+        raise SpoolError('cannot %s call file %s: %s%s' % (step, staged_path, exc.strerror or exc,
+                                                           _disk_hint(exc.errno, dirs.paths.staging)), staged_path)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def write_callfile(paths, filename, text, due, uid=None, gid=None, mode=DEFAULT_MODE, durable=True):
+    """Stage ``text`` and publish it as ``outgoing/filename`` due at ``due``.
+
+    Returns the published path.  On any failure the staged file is
+    removed and nothing appears in ``outgoing``.
+    """
+    with SpoolDirs(paths) as dirs:
+        staged = stage_callfile(dirs, filename, text, due, uid=uid, gid=gid, mode=mode)
+        try:
+            if durable:
+                # Last, so content and metadata are both on disk before the name appears.
+                staged.sync()
+            target = staged.publish()
+        finally:
+            staged.discard()
+        if durable:
             try:
-                os.unlink(staged)
-            except OSError:
-                pass
+                fsync_dir(dirs.outgoing)
+            except OSError as exc:
+                raise SpoolError('cannot fsync %s after publishing %s: %s' % (paths.outgoing, target, exc.strerror),
+                                 target)
     return target
 
 
 def remove_callfile(path):
-    """Cancel a queued call: Asterisk silently drops a file that vanished."""
-    try:
-        os.unlink(path)
-    except OSError as exc:
-        if exc.errno != errno.ENOENT:
-            raise SpoolError('cannot remove %s: %s' % (path, exc.strerror), path)
-        return False
+    """Cancel a queued call: Asterisk silently drops a file that vanished.
+
+    unlink(2) of a name never follows it; the directory is opened without
+    following a symlink, so only an entry of the real spool goes.
+    """
+    directory, name = os.path.split(path)
+    with opened_dir(directory, 'spool_dir') as dir_fd:
+        try:
+            os.unlink(name, dir_fd=dir_fd)
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                raise SpoolError('cannot remove %s: %s' % (path, exc.strerror), path)
+            return False
     return True
 
 
 def clean_staging(paths, min_age=300, now=None):
     """Remove staged files of writers that died; never one a live writer holds.
 
-    Returns the removed paths.
+    Only names of ours that lstat calls regular files are considered and
+    they are opened non-blocking without following links, so a FIFO or a
+    symlink planted under such a name is left alone and cannot stall the
+    run.  Returns the removed paths.
     """
     now = time.time() if now is None else now
     removed = []
     try:
-        entries = list(os.scandir(paths.staging))
-    except OSError:
+        dir_fd = open_dir(paths.staging, 'staging_dir')
+    except SpoolError:
         return removed
-    for entry in entries:
-        if not (entry.name.startswith(STAGED_PREFIX) and entry.name.endswith(STAGED_SUFFIX)):
-            continue
-        try:
-            # mtime may be the (future) due time; ctime is the last change we made.
-            if now - entry.stat(follow_symlinks=False).st_ctime < min_age:
+    try:
+        for entry in list(os.scandir(dir_fd)):
+            if not (entry.name.startswith(STAGED_PREFIX) and entry.name.endswith(STAGED_SUFFIX)):
                 continue
-            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            continue
-        try:
-            os.unlink(entry.path)
-            removed.append(entry.path)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+            try:
+                info = entry.stat(follow_symlinks=False)
+                # mtime may be the (future) due time; ctime is the last change we made.
+                if not stat.S_ISREG(info.st_mode) or now - info.st_ctime < min_age:
+                    continue
+                fd, _info = open_regular(dir_fd, entry.name)
+            except (OSError, SpoolError):
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                os.unlink(entry.name, dir_fd=dir_fd)
+                removed.append(os.path.join(paths.staging, entry.name))
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+    finally:
+        os.close(dir_fd)
     return removed
 
 
@@ -358,35 +523,48 @@ class SpooledFile:
 
 
 def scan(paths, include_done=True, match=None):
-    """One pass over outgoing (and outgoing_done): every regular file, read.
+    """One pass over outgoing (and outgoing_done): every file, read safely.
 
-    ``match`` filters by file name before reading.
+    ``match`` filters by file name before anything is opened.  A name that
+    is not a plain file (symlink, FIFO, device...), is too large, or is
+    busy under a lease is returned with ``error`` set and no text: the
+    caller reports it and never acts on it.
     """
     found = []
-    places = [('outgoing', paths.outgoing)]
+    places = [('outgoing', paths.outgoing, 'spool_dir')]
     if include_done:
-        places.append(('done', paths.done))
-    for location, directory in places:
-        try:
-            entries = list(os.scandir(directory))
-        except OSError as exc:
-            if exc.errno == errno.ENOENT and location == 'done':
-                continue
-            raise SpoolError('cannot list %s: %s' % (directory, exc.strerror), directory)
-        for entry in entries:
-            if match is not None and not match(entry.name):
+        places.append(('done', paths.done, 'outgoing_done'))
+    for location, directory, label in places:
+        with opened_dir(directory, label, missing_ok=(location == 'done')) as dir_fd:
+            if dir_fd is None:
                 continue
             try:
-                info = entry.stat(follow_symlinks=False)
-                if not stat.S_ISREG(info.st_mode):
-                    continue
-                with open(entry.path, 'rb') as handle:
-                    text = handle.read().decode('utf-8', 'replace')
+                entries = list(os.scandir(dir_fd))
             except OSError as exc:
-                # Asterisk may archive or delete the file between list and read.
-                if exc.errno == errno.ENOENT:
+                raise SpoolError('cannot list %s: %s' % (directory, exc.strerror), directory)
+            for entry in entries:
+                if match is not None and not match(entry.name):
                     continue
-                found.append(SpooledFile(location, entry.path, None, None, exc.strerror))
-                continue
-            found.append(SpooledFile(location, entry.path, int(info.st_mtime), text))
+                found.extend(_read_entry(location, directory, dir_fd, entry))
     return found
+
+
+def _read_entry(location, directory, dir_fd, entry):
+    path = os.path.join(directory, entry.name)
+    try:
+        info = entry.stat(follow_symlinks=False)
+        if stat.S_ISDIR(info.st_mode):
+            return []
+        if not stat.S_ISREG(info.st_mode):
+            # Not even opened: opening a device can have effects of its own.
+            return [SpooledFile(location, path, None, None, '%s is %s, not a regular file; not read'
+                                % (path, kind_of(info.st_mode)))]
+        data, info = read_regular(dir_fd, entry.name, path)
+    except (NotRegularError, FileBusyError, FileTooLargeError) as exc:
+        return [SpooledFile(location, path, None, None, str(exc))]
+    except OSError as exc:
+        # Asterisk may archive or delete the file between list and read.
+        if exc.errno == errno.ENOENT:
+            return []
+        return [SpooledFile(location, path, None, None, exc.strerror)]
+    return [SpooledFile(location, path, int(info.st_mtime), data.decode('utf-8', 'replace'))]

@@ -24,7 +24,8 @@ from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_pa
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import wait_for_outcome
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec, build_channel, check_mode
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import running_asterisk
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import DEFAULT_MODE, SpoolPaths
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_secrets import Redactor
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import DEFAULT_LOCK_TIMEOUT, DEFAULT_MODE, SpoolPaths
 
 _SPEC_OPTIONS = ('application', 'data', 'context', 'extension', 'priority', 'callerid', 'account',
                  'wait_time', 'retry_time', 'max_retries', 'codecs', 'archive', 'always_delete', 'early_media')
@@ -111,15 +112,18 @@ def merge_call(defaults, entry, index):
 
 def _requests(params, now):
     entries = params.get('calls')
+    secret_names = frozenset(params.get('secret_variables') or ())
     if not entries:
-        return [CallRequest(build_spec(params), name=params.get('name'), schedule=params.get('schedule'), now=now)], False
+        return [CallRequest(build_spec(params), name=params.get('name'), schedule=params.get('schedule'), now=now,
+                            secret_names=secret_names)], False
     spacing = params.get('spacing') or 0
     requests = []
     for index, entry in enumerate(entries):
         try:
             merged = merge_call(params, entry, index)
             requests.append(CallRequest(build_spec(merged), name=merged.get('name'), schedule=merged.get('schedule'),
-                                        now=now, offset=index * spacing))
+                                        now=now, offset=index * spacing,
+                                        secret_names=frozenset(merged.get('secret_variables') or ())))
         except ValidationError as exc:
             if exc.field.startswith('calls['):
                 raise
@@ -177,6 +181,11 @@ def manage_call(params, check_mode=False, run=None):
     state = params.get('state') or 'present'
     if params.get('spacing') is not None and params['spacing'] < 0:
         raise ValidationError('spacing', 'must be an integer >= 0', params['spacing'])
+    lock_timeout = params.get('lock_timeout')
+    if lock_timeout is None:
+        lock_timeout = DEFAULT_LOCK_TIMEOUT
+    if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, (int, float)) or lock_timeout < 0:
+        raise ValidationError('lock_timeout', 'must be a number of seconds >= 0', lock_timeout)
     if params.get('wait') and params.get('archive') is False:
         raise ValidationError('wait', 'needs archive=true: the archived Status is the outcome it waits for')
     if state == 'absent':
@@ -191,7 +200,7 @@ def manage_call(params, check_mode=False, run=None):
         requests, batch = _requests(params, time.time())
     results = ensure_calls(paths, requests, state=state, force=params.get('force'), owner=params.get('owner'),
                            group=params.get('group'), mode=mode, check_mode=check_mode,
-                           asterisk=running_asterisk())
+                           asterisk=running_asterisk(), lock_timeout=lock_timeout)
     if state == 'absent':
         for result in results:
             result['content'] = ''
@@ -210,14 +219,42 @@ def manage_call(params, check_mode=False, run=None):
             'msg': '%d of %d call(s) changed' % (len(changed), len(results))}
 
 
+def all_secret_variables(params):
+    """Task-level and per-entry secret_variables, as (name, value) pairs (names may repeat)."""
+    found = list((params.get('secret_variables') or {}).items())
+    for entry in params.get('calls') or ():
+        if isinstance(entry, dict):
+            found.extend((entry.get('secret_variables') or {}).items())
+    return found
+
+
+def _masked(value, redactor):
+    """Every string in a result with the secret values masked (names are redacted already)."""
+    if isinstance(value, str):
+        return redactor.message(value)
+    if isinstance(value, dict):
+        return dict((key, _masked(item, redactor)) for key, item in value.items())
+    if isinstance(value, list):
+        return [_masked(item, redactor) for item in value]
+    return value
+
+
 def run_callfile_task(module):
-    """exit_json/fail_json for AnsibleModule; never a traceback for our errors."""
+    """exit_json/fail_json for AnsibleModule; never a traceback for our errors.
+
+    Secret values are masked here in every form a call file gives them
+    (``;`` written ``\\;``), and those forms are handed to Ansible's own
+    no_log masking too, which then covers whatever else it prints.
+    """
+    redactor = Redactor(all_secret_variables(module.params))
+    module.no_log_values.update(redactor.forms)
     try:
         result = manage_call(module.params, check_mode=module.check_mode, run=module.run_command)
     except ValidationError as exc:
-        module.fail_json(msg=str(exc), parameter=exc.field, rule=exc.rule)
+        module.fail_json(msg=redactor.message(str(exc)), parameter=exc.field, rule=redactor.message(exc.rule))
     except CallFileError as exc:
-        module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
+        module.fail_json(msg=redactor.message(str(exc)), path=getattr(exc, 'path', None))
+    result = _masked(result, redactor)
     diff = result.pop('diff')
     if module._diff:
         result['diff'] = diff

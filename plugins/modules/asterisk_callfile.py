@@ -24,6 +24,9 @@ description:
     a new file name, because Asterisk keeps the first due time it saw for a file name.
   - Every value is checked before anything touches the disk. Values that would inject directives
     (newlines, control characters, comment markers) are refused with the parameter's name and the rule.
+  - Safe to run as root over a spool Asterisk's account owns and writes. A symlinked O(spool_dir), C(outgoing_done)
+    or O(staging_dir) is refused with an error; nothing in them is followed, opened blocking or read beyond 64 KiB;
+    nothing outside the spool is created, changed or deleted; every wait is bounded (O(lock_timeout), O(wait_timeout)).
 author:
   - pycall.asterisk maintainers (@pycall)
 extends_documentation_fragment:
@@ -51,7 +54,8 @@ options:
       - The call's identity, used for idempotency, rescheduling and cancelling.
       - Letters, digits and C(_ . @ + -), starting with a letter or digit, at most 178 characters (fewer when the
         path of C(outgoing_done) is longer than 54 characters, so that Asterisk can archive the file whole).
-      - When omitted, a name is derived from the call's content, so the same call is not spooled twice.
+      - When omitted, a name is derived from the call's content, so the same call is not spooled twice. The values of
+        O(secret_variables) are not part of it; a call whose secret changed keeps its name and is rescheduled.
       - Use a name per event (for example the alert's id) when the same call must be placed again later.
     type: str
   state:
@@ -130,7 +134,11 @@ options:
   secret_variables:
     description:
       - Like O(variables), for values that must not appear in logs or output (they are still written
-        to the call file, which is not world-readable).
+        to the call file, which only its owner can read by default, see O(mode)).
+      - Their values are masked (C(********)) in RV(content), the diff and every message, in the form the call file
+        writes them too (a C(;) is written C(\;)); the diff never shows a variable of an already spooled file that
+        this task does not give in O(variables), so rotating a secret does not print the old one.
+      - They do not enter a derived O(name) nor the digest of the file name, so neither lets anyone recover them.
     type: dict
   account:
     description:
@@ -201,8 +209,9 @@ options:
     type: str
   mode:
     description:
-      - Permissions of the call file, as an octal string such as C('0640'). Defaults to C(0640), never
-        world-readable, because variables can carry secrets.
+      - Permissions of the call file, as an octal string such as C('0640'). Defaults to C(0600) (C(0640) before 0.2.0),
+        owner only, because variables can carry secrets. Asterisk runs as the file's owner (by default the owner of
+        O(spool_dir)), so it reads the file; members of its group do not.
       - Must give the owner read and write (the C(0600) bits). Without read Asterisk deletes the call unread; without
         write it cannot note retries, so a failing call is redialled forever and never gets a C(Status).
     type: raw
@@ -211,6 +220,15 @@ options:
       - Where the file is written before it is renamed into O(spool_dir). Must be on the same filesystem.
       - Defaults to C(tmp) beside O(spool_dir), as Asterisk packages ship it.
     type: path
+  lock_timeout:
+    description:
+      - Seconds to wait for the spool lock before failing. Runs on one O(spool_dir) take turns through C(flock) on
+        that directory itself (whatever their O(staging_dir)); no lock file is created anywhere, in check mode neither.
+      - Whoever can open the directory can hold the lock, Asterisk's account too, so the wait is bounded. On
+        timeout the task fails, naming the pid holding the lock when C(/proc/locks) shows it, and changes nothing.
+    type: int
+    default: 30
+    version_added: 0.2.0
   calls:
     description:
       - Several calls in one run, for example an on-call list or a wake-up roster. Each entry takes
@@ -537,7 +555,7 @@ schedule:
       type: bool
       sample: true
 content:
-  description: The call file's text as wanted by this task.
+  description: The call file's text as wanted by this task, with the values of O(secret_variables) shown as C(********).
   returned: when O(calls) is not given
   type: str
   sample: "Channel: Local/18002223333@from-internal\nApplication: Playback\nData: hello-world\nArchive: yes\n"

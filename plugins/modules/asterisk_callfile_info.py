@@ -20,6 +20,8 @@ description:
     for the next attempt, or stuck, which RV(calls[].phase) tells); V(completed), V(failed) and V(expired) are the C(Status) of an
     archived file; V(unknown) is an archived file without a status or a file that is not a valid call.
   - Changes nothing. Works for any user who can read the spool directories and files.
+  - Safe to run as root over a spool Asterisk's account owns. A symlinked C(outgoing) or C(outgoing_done) is refused
+    with an error, and nothing in them is followed or read beyond 64 KiB.
 author:
   - pycall.asterisk maintainers (@pycall)
 extends_documentation_fragment:
@@ -68,6 +70,15 @@ options:
         P(pycall.asterisk.asterisk_spool#role) role asks).
     type: bool
     default: true
+    version_added: 0.2.0
+  show_variables:
+    description:
+      - Return the values of the calls' channel variables (C(Set:) lines) in RV(calls[].fields).
+      - By default every value is replaced by C(********), with the names kept, because variables are where secrets
+        live (O(pycall.asterisk.asterisk_callfile#module:secret_variables)) and a spooled file does not say which of
+        its variables were secret. Parse errors that would quote such a line are shortened too.
+    type: bool
+    default: false
     version_added: 0.2.0
 seealso:
   - module: pycall.asterisk.asterisk_callfile
@@ -252,7 +263,9 @@ calls:
       sample: [{"pid": 4242, "number": 1, "started": 1798101000, "ended": 1798101004, "outcome": "failed",
                 "aborted_at": null, "delayed_retries": 0}]
     fields:
-      description: The call's parsed directives (channel, application, data, context, variables...).
+      description:
+        - The call's parsed directives (channel, application, data, context, variables...).
+        - Variable values are C(********) unless O(show_variables=true).
       type: dict
       sample: {"channel": "Local/18002223333@from-internal", "application": "Playback", "data": "hello-world"}
     acknowledged:
@@ -269,7 +282,11 @@ calls:
       sample: {"epoch": 1798101012, "iso_utc": "2026-12-24T08:30:12Z"}
       version_added: 0.2.0
     errors:
-      description: Why the file is not a valid call, or could not be read.
+      description:
+        - Why the file is not a valid call, or could not be read.
+        - A name in the spool that is not a plain file (a symbolic link, FIFO, device or socket), a file larger than
+          64 KiB, or a file another process holds a lease on is listed with status V(unknown) and the reason here; it
+          is never followed, opened blocking or read whole.
       type: list
       elements: str
       sample: []
@@ -296,6 +313,7 @@ def main():
             spool_dir=dict(type='path'),
             asterisk_conf=dict(type='path', default='/etc/asterisk/asterisk.conf'),
             list_calls=dict(type='bool', default=True),
+            show_variables=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -307,7 +325,7 @@ def main():
         spool = spool_facts(paths.outgoing, conf, dict(paths.as_dict(), source=source))
         if module.params['list_calls']:
             calls = list_calls(paths, names=module.params['name'], statuses=module.params['status'],
-                               asterisk=running_asterisk(conf))
+                               asterisk=running_asterisk(conf), show_variables=module.params['show_variables'])
             annotate(calls, lambda name: read_ack(name, module.run_command))
     except CallFileError as exc:
         module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))

@@ -55,7 +55,8 @@ def test_seed_run_now_and_later(spool):
     assert int(os.stat(later_path).st_mtime) == int(later.timestamp()) + (1 if later.microsecond else 0)
     for path in (now_path, later_path):
         assert parse_callfile(open(path).read()).spec == seed().spec
-    assert os.listdir(os.path.join(os.path.dirname(spool), 'tmp')) == ['.pycall.lock']
+    # No lock file: the lock is flock on outgoing itself.
+    assert os.listdir(os.path.join(os.path.dirname(spool), 'tmp')) == []
 
 
 def test_seed_trunk_channel_forms():
@@ -112,7 +113,7 @@ def test_pycall2_shape(spool):
     assert cf.is_valid()
     path = cf.spool(datetime.datetime.now() + datetime.timedelta(minutes=1))
     assert os.path.basename(path) == 'mine.call'
-    assert stat.S_IMODE(os.stat(path).st_mode) & 0o007 == 0
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     app = CallFile(Call('Local/1@a'), Application('Playback', 'hello-world'))
     assert 'Application: Playback\n' in app.contents
 

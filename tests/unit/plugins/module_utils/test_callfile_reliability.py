@@ -56,7 +56,7 @@ def listing(path):
 
 
 def staged(paths):
-    return [f for f in listing(paths.staging) if f != callfile_spool.LOCK_NAME]
+    return listing(paths.staging)
 
 
 # --- SIGKILL at every step ---------------------------------------------------------------------
@@ -268,22 +268,31 @@ def test_disk_quota_exceeded(spool, monkeypatch):
 def test_staged_file_cannot_be_created(spool, monkeypatch, err, hint):
     real = os.open
 
-    def refuse_new_files(path, flags, *args):
+    def refuse_new_files(path, flags, *args, **kwargs):
         if flags & os.O_EXCL:
             raise OSError(err, os.strerror(err))
-        return real(path, flags, *args)
+        return real(path, flags, *args, **kwargs)
     monkeypatch.setattr(callfile_spool.os, 'open', refuse_new_files)
     with pytest.raises(SpoolError) as info:
         write_callfile(spool, 'a.call', 'Channel: Local/1@answer\nApplication: Echo\n', int(time.time()))
     _assert_clean_failure(spool, info, 'create', err, hint)
 
 
-def test_lock_file_cannot_be_created(spool, monkeypatch):
-    monkeypatch.setattr(callfile_spool.os, 'open', _raise(errno.EROFS))
+def test_the_lock_needs_no_file_and_a_read_only_spool_fails_at_the_staged_file(spool, monkeypatch):
+    # The lock is the outgoing directory itself: a read-only spool fails only where a file must be created.
+    real = os.open
+
+    def refuse_new_files(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        return real(path, flags, *args, **kwargs)
+    monkeypatch.setattr(callfile_spool.os, 'open', refuse_new_files)
     with pytest.raises(SpoolError) as info:
         ensure_calls(spool, [CallRequest(call_spec('x'), name='x')])
-    assert str(info.value) == ('staging_dir: cannot open lock file %s/.pycall.lock: Read-only file system; nothing was '
-                               'spooled (the filesystem of %s is mounted read-only)' % (spool.staging, spool.staging))
+    assert str(info.value).startswith('cannot create call file %s/.pycall-x.' % spool.staging)
+    assert str(info.value).endswith(': Read-only file system; nothing was spooled (the filesystem of %s is mounted '
+                                    'read-only)' % spool.staging)
+    assert listing(spool.outgoing) == [] and staged(spool) == []
 
 
 def test_a_failure_after_the_rename_does_not_claim_nothing_was_spooled(spool, monkeypatch):

@@ -125,3 +125,11 @@ def test_a_queued_file_is_waited_for_until_the_timeout(spool):
     status, record, timed_out = wait_for_outcome(spool, queued, 3, clock=clock, sleep=clock.sleep)
     assert (status, timed_out, clock.now) == ('pending', True, 3.0)
     assert record is not None
+
+
+def test_a_fifo_at_the_name_is_waited_out_not_taken_for_a_cancellation(spool):
+    queued = os.path.join(spool.outgoing, 'page-4.0123456789abcdef.call')
+    os.mkfifo(queued)
+    clock = Clock()
+    status, record, timed_out = wait_for_outcome(spool, queued, 2, clock=clock, sleep=clock.sleep)
+    assert (status, record, timed_out, clock.now) == ('vanished', None, True, 2.0)

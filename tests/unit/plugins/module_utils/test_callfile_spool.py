@@ -104,7 +104,7 @@ def test_failure_at_any_step_leaves_nothing_behind(spool, monkeypatch, failing):
 
 
 def test_failed_rename_leaves_nothing_behind(spool, monkeypatch):
-    def boom(source, target):
+    def boom(*args):
         raise OSError(30, 'Read-only file system')
     monkeypatch.setattr(callfile_spool, 'rename_noreplace', boom)
     with pytest.raises(SpoolError, match='Read-only file system'):

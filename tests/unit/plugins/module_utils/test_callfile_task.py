@@ -62,7 +62,7 @@ def test_secret_variables_are_written_after_plain_ones():
     assert spec.variables == [('A', '1'), ('PIN', '1234')]
 
 
-@pytest.mark.parametrize('value, expected', [(None, 0o640), ('0600', 0o600), ('640', 0o640), (0o600, 0o600)])
+@pytest.mark.parametrize('value, expected', [(None, 0o600), ('0600', 0o600), ('640', 0o640), (0o600, 0o600)])
 def test_mode(value, expected):
     assert parse_mode(value) == expected
 

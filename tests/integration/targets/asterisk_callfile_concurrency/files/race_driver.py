@@ -75,9 +75,9 @@ def spec_for(call_id, context='answer', extra=()):
 
 def _timed_lock(marks, real_lock):
     @contextlib.contextmanager
-    def timed(paths):
+    def timed(paths, **kwargs):
         marks['ask'] = time.monotonic()
-        with real_lock(paths):
+        with real_lock(paths, **kwargs):
             marks['got'] = time.monotonic()
             try:
                 yield
@@ -87,7 +87,7 @@ def _timed_lock(marks, real_lock):
 
 
 @contextlib.contextmanager
-def _no_lock(_paths):
+def _no_lock(_paths, **_kwargs):
     yield
 
 
