@@ -135,7 +135,9 @@ def wait_for_outcome(paths, call_file, timeout, poll=0.5, clock=time.time, sleep
 
     Returns ``(status, record, timed_out)``; status is completed, failed or
     expired, or on time-out the state the call was last seen in (pending,
-    in_progress) or ``vanished`` when Asterisk removed it without archiving.
+    in_progress).  A file that is neither queued nor archived is ``vanished``
+    at once (not a time-out): it was cancelled (state=absent, a reschedule)
+    or Asterisk dropped it, and no outcome will ever come.
     """
     filename = os.path.basename(call_file)
     deadline = clock() + timeout
@@ -144,11 +146,24 @@ def wait_for_outcome(paths, call_file, timeout, poll=0.5, clock=time.time, sleep
         if record is not None and record.status:
             return record.status.lower(), record, False
         queued_record = _read(paths.outgoing, filename, 'spool_dir')
+        if queued_record is None and record is None and _gone(paths, filename):
+            # Asterisk archives with rename(2) before it appends Status: a name
+            # missing from outgoing/ that is not in outgoing_done/ either, looked
+            # up after outgoing/, was removed rather than archived.  Something
+            # else at the name (a FIFO, a symlink) is not "gone": it is waited
+            # out like a file not there yet.
+            return 'vanished', None, False
         if clock() >= deadline:
             if queued_record is not None:
                 return ('in_progress' if queued_record.in_flight else 'pending'), queued_record, True
             return 'vanished', record, True
         sleep(poll)
+
+
+def _gone(paths, filename):
+    """Nothing at all at the name in outgoing/, then in outgoing_done/ (lstat only, nothing opened)."""
+    return not os.path.lexists(os.path.join(paths.outgoing, filename)) and \
+        not os.path.lexists(os.path.join(paths.done, filename))
 
 
 def _read(directory, filename, label):

@@ -139,7 +139,7 @@ def _wait(paths, results, timeout):
             continue
         status, record, timed_out = wait_for_outcome(paths, result['call_file'], max(0, deadline - time.time()))
         result.update(status=status, timed_out=timed_out, attempts=record.attempts_made if record else 0)
-        if not timed_out:
+        if status in ('completed', 'failed', 'expired'):
             result['call_file'] = os.path.join(paths.done, os.path.basename(result['call_file']))
 
 

@@ -530,6 +530,10 @@ status:
     - C(pending) (queued, waiting for its due time), C(in_progress) (Asterisk is dialling, waiting to
       retry or stuck; RV(phase) tells which), C(completed) (answered), C(failed), C(expired) (retries used up)
       or C(absent).
+    - With O(wait=true) also C(vanished), as soon as the call's file left the spool without an outcome
+      (another run cancelled it with O(state=absent) before Asterisk dialled it, or Asterisk dropped it);
+      RV(timed_out) is then false. The C(pycall.asterisk.page_escalation) runbook takes that as a
+      withdrawn page and escalates no further.
   returned: when O(calls) is not given
   type: str
   sample: pending

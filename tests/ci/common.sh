@@ -320,8 +320,10 @@ stage_tree() {
 
 # --- running ansible-test --------------------------------------------------------------------
 # controller_env: set up this (sub)shell to run the current controller's tools.
+# CI_EXTRA_PATH (integration.sh: the ansible-rulebook venv's bin) goes last, so it only adds
+# commands the controller does not have.
 controller_env() {
-    PATH=$(controller_path "$CONTROLLER_VENV")
+    PATH=$(controller_path "$CONTROLLER_VENV")${CI_EXTRA_PATH:+:$CI_EXTRA_PATH}
     export PATH
     unset PYENV_VERSION VIRTUAL_ENV PYTHONPATH PYTHONHOME
 }

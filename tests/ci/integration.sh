@@ -8,7 +8,11 @@
 # PATH, LC_ALL and ANSIBLE_*-style variables and runs it in a temporary copy of the target),
 # and always takes the lab down again, whatever happened.
 # A run that executed no target fails: ansible-test exits 0 when every target is skipped.
+# When eda_page_on_alert runs, tests/ci/eda.sh first installs ansible-rulebook (its own pinned
+# venv, whose bin/ goes at the end of ansible-test's PATH), Alertmanager and Java 17.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tests/ci/eda.sh
+source "$CI_DIR/eda.sh"
 
 LAB="$REPO_ROOT/tests/lab/lab"
 TARGETS_DIR="$REPO_ROOT/tests/integration/targets"
@@ -105,6 +109,18 @@ for controller in "${CONTROLLERS[@]}"; do
     stage_tree
     write_lab_config
 done
+
+# The eda_page_on_alert target starts ansible-rulebook and Alertmanager: install them when it
+# runs. In a subshell, so that a failed install fails that target (it finds no ansible-rulebook)
+# rather than every target.
+if [[ -z ${INTEGRATION_TARGETS:-} || " $INTEGRATION_TARGETS " == *" eda_page_on_alert "* ]]; then
+    if (ensure_eda); then
+        # shellcheck disable=SC2034  # read by controller_env (common.sh)
+        CI_EXTRA_PATH="$EDA_VENV_DIR/bin"
+    else
+        ci_note "ERROR: tests/ci/eda.sh could not install the eda_page_on_alert tools"
+    fi
+fi
 
 trap lab_down EXIT
 trap 'exit 130' INT

@@ -55,11 +55,32 @@ rc=$?
 set -e
 # Its JSON result goes to stdout as well; the messages are the lines before it.
 grep -vE '^[[:space:]]*$|^[{}\[" ]' "$log" || true
-complaints=$(grep -E '^(WARNING|ERROR)' "$log" || true)
+# One complaint is the importer's own artefact, not the collection's: it extracts the artifact
+# as placeholder_namespace/placeholder_name, so the ansible-lint it runs can never find a
+# playbook of this collection by its FQCN (playbooks/alert_page.yml imports
+# pycall.asterisk.page_escalation by FQCN because ansible-rulebook runs a copy of that one
+# file, where a relative import cannot work). Only such a line naming a playbook that exists
+# in playbooks/ is dropped; anything else still fails the step.
+own_playbook_lines() {
+    local line name
+    while IFS= read -r line; do
+        if [[ $line =~ ^WARNING:\ ERROR\ +Failed\ to\ find\ $COLLECTION_NAMESPACE\.$COLLECTION_NAME\.([a-z0-9_]+)\ playbook\.$ ]]; then
+            name=${BASH_REMATCH[1]}
+            [[ -f $STAGE/playbooks/$name.yml ]] && continue
+        fi
+        printf '%s\n' "$line"
+    done
+}
+complaints=$(grep -E '^(WARNING|ERROR)' "$log" | own_playbook_lines || true)
+artefacts=$(($(grep -cE '^(WARNING|ERROR)' "$log" || true) - $(printf '%s' "$complaints" | grep -c . || true)))
+dropped=""
+if [[ $artefacts -gt 0 ]]; then
+    dropped=" ($artefacts line(s) about this collection's own FQCN playbooks dropped: the importer's placeholder namespace)"
+fi
 if [[ $rc -ne 0 || -n $complaints ]] || ! grep -q '^Importer processing completed successfully' "$log"; then
     failures+=("galaxy-importer: exit $rc, $(printf '%s\n' "$complaints" | grep -c . || true) warning/error line(s) (log $log)")
 else
-    ci_note "galaxy-importer $(python -c 'import importlib.metadata as m; print(m.version("galaxy-importer"))') (required tags, ansible-lint, flake8, ansible-doc): imported, no warning"
+    ci_note "galaxy-importer $(python -c 'import importlib.metadata as m; print(m.version("galaxy-importer"))') (required tags, ansible-lint, flake8, ansible-doc): imported, no warning$dropped"
 fi
 
 # --- ansible-builder -----------------------------------------------------------------------

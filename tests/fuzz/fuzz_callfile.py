@@ -289,21 +289,29 @@ def scratch_spool(length=SPOOL_ROOT_LENGTHS[-1]):
     """An empty spool (outgoing, outgoing_done, tmp) under a root of ``length`` characters."""
     if length not in _SPOOLS:
         parent = '/dev/shm' if os.path.isdir('/dev/shm') and os.access('/dev/shm', os.W_OK) else tempfile.gettempdir()
-        prefix = os.path.join(parent, 'pf%d-' % os.getpid())
-        root = prefix + 'x' * (length - len(prefix))
+        # mkdtemp, not the pid: a killed run leaves its spool behind, and a later process
+        # with the same pid must not trip over it.
+        top = tempfile.mkdtemp(prefix='pf', dir=parent)
+        if len(top) == length:
+            root = top
+        elif len(top) + 2 <= length:
+            root = top + '/' + 'x' * (length - len(top) - 1)
+        else:
+            shutil.rmtree(top)
+            raise RuntimeError('cannot make a spool root of %d characters under %s' % (length, parent))
         for sub in ('outgoing', 'outgoing_done', 'tmp'):
             os.makedirs(os.path.join(root, sub))
         if not _SPOOLS:
             atexit.register(remove_scratch_spools)
-        _SPOOLS[length] = SpoolPaths(outgoing=root + '/outgoing')
-    return _SPOOLS[length]
+        _SPOOLS[length] = (SpoolPaths(outgoing=root + '/outgoing'), top)
+    return _SPOOLS[length][0]
 
 
 def remove_scratch_spools():
     """Remove this process's scratch spools (pool workers end without running atexit)."""
     while _SPOOLS:
-        _length, paths = _SPOOLS.popitem()
-        shutil.rmtree(os.path.dirname(paths.outgoing), ignore_errors=True)
+        _length, (_paths, top) = _SPOOLS.popitem()
+        shutil.rmtree(top, ignore_errors=True)
 
 
 def _spool_for_real(paths, request):

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import list_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import list_calls, wait_for_outcome
 
 BODY = 'Channel: Local/1@busy\nApplication: Echo\nMaxRetries: 2\nArchive: yes\n'
 
@@ -70,3 +70,66 @@ def test_stuck_after_a_restart_under_the_same_pid(spool):
     assert call['phase'] == 'stuck' and call['status'] == 'in_progress'
     assert 'DelayedRetry forever' in call['stuck_reason']
     assert call['attempt_log'][0]['outcome'] == 'stuck' and call['attempt_log'][0]['delayed_retries'] == 1
+
+
+class Clock:
+    """A fake clock; ``sleep`` advances it and runs what the test wants to happen meanwhile."""
+
+    def __init__(self, meanwhile=None):
+        self.now = 0.0
+        self.meanwhile = meanwhile
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+        if self.meanwhile:
+            self.meanwhile(self.now)
+
+
+def test_a_cancelled_file_is_vanished_at_once_not_after_the_timeout(spool):
+    queued = put(spool.outgoing, 'page-1.0123456789abcdef.call', BODY, 1790000300)
+
+    def cancel(now):
+        if now >= 1.0 and os.path.exists(queued):
+            os.unlink(queued)      # what state=absent of another run does
+
+    clock = Clock(cancel)
+    status, record, timed_out = wait_for_outcome(spool, queued, 300, clock=clock, sleep=clock.sleep)
+    assert (status, record, timed_out) == ('vanished', None, False)
+    assert clock.now == 1.0
+
+
+def test_a_file_archived_before_its_status_is_written_is_waited_for(spool):
+    queued = put(spool.outgoing, 'page-2.0123456789abcdef.call', BODY, 1790000300)
+    archived = os.path.join(spool.done, os.path.basename(queued))
+
+    def asterisk(now):
+        # Asterisk renames the file into outgoing_done first, appends Status later.
+        if now == 0.5:
+            os.rename(queued, archived)
+        elif now == 1.5:
+            with open(archived, 'a') as handle:
+                handle.write('StartRetry: 7 1 (1790000300)\nStatus: Completed\n')
+
+    clock = Clock(asterisk)
+    status, record, timed_out = wait_for_outcome(spool, queued, 300, clock=clock, sleep=clock.sleep)
+    assert (status, timed_out, clock.now) == ('completed', False, 1.5)
+    assert record.status == 'Completed'
+
+
+def test_a_queued_file_is_waited_for_until_the_timeout(spool):
+    queued = put(spool.outgoing, 'page-3.0123456789abcdef.call', BODY, 1790000300)
+    clock = Clock()
+    status, record, timed_out = wait_for_outcome(spool, queued, 3, clock=clock, sleep=clock.sleep)
+    assert (status, timed_out, clock.now) == ('pending', True, 3.0)
+    assert record is not None
+
+
+def test_a_fifo_at_the_name_is_waited_out_not_taken_for_a_cancellation(spool):
+    queued = os.path.join(spool.outgoing, 'page-4.0123456789abcdef.call')
+    os.mkfifo(queued)
+    clock = Clock()
+    status, record, timed_out = wait_for_outcome(spool, queued, 2, clock=clock, sleep=clock.sleep)
+    assert (status, record, timed_out, clock.now) == ('vanished', None, True, 2.0)

@@ -208,3 +208,13 @@ def test_wait_reports_asterisks_status(spool):
 def test_wait_needs_archive(spool):
     with pytest.raises(ValidationError, match='wait: needs archive=true'):
         manage_call(params(spool, wait=True, archive=False))
+
+
+def test_a_waited_call_cancelled_by_another_run_is_vanished_and_keeps_its_path(spool):
+    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import _wait
+    queued = manage_call(params(spool, name='gone', schedule='+1h'))
+    os.unlink(queued['call_file'])      # another run's state=absent
+    _wait(spool, [queued], 30)
+    assert (queued['status'], queued['timed_out'], queued['attempts']) == ('vanished', False, 0)
+    # Not rewritten to an outgoing_done path that does not exist.
+    assert queued['call_file'].startswith(spool.outgoing)
