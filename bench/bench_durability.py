@@ -29,27 +29,12 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-TEXT = 'Channel: Local/18002223333@answer\nApplication: Playback\nData: hello-world\nArchive: yes\n'
+import benchlib
 
-
-def _make_importable():
-    base = tempfile.mkdtemp(prefix='pycall-bench-col-')
-    os.makedirs(os.path.join(base, 'ansible_collections', 'pycall'))
-    os.symlink(ROOT, os.path.join(base, 'ansible_collections', 'pycall', 'asterisk'))
-    sys.path.insert(0, base)
-    return base
-
-
-def make_spool(parent):
-    base = tempfile.mkdtemp(prefix='pycall-dur-', dir=parent)
-    for name in ('outgoing', 'outgoing_done', 'tmp'):
-        os.mkdir(os.path.join(base, name))
-    return base
+TEXT = benchlib.CALL_TEXT
+make_spool = benchlib.make_spool
 
 
 class _CountingFsync:
@@ -78,14 +63,6 @@ def timed(func, parent, calls):
         shutil.rmtree(base)
 
 
-def _fsync_dir(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def floor(base, calls, meta=False, batch=False):
     staging, outgoing = os.path.join(base, 'tmp'), os.path.join(base, 'outgoing')
     data = TEXT.encode()
@@ -102,9 +79,9 @@ def floor(base, calls, meta=False, batch=False):
         os.close(fd)
         os.rename(staged, os.path.join(outgoing, 'c%d.call' % index))
         if not batch:
-            _fsync_dir(outgoing)
+            benchlib.fsync_dir(outgoing)
     if batch:
-        _fsync_dir(outgoing)
+        benchlib.fsync_dir(outgoing)
 
 
 def writer(base, calls, durable=True):
@@ -154,7 +131,7 @@ def main():
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument('--dir', action='append', default=None, help='filesystems to measure (default /var/tmp, /dev/shm)')
     args = parser.parse_args()
-    col = _make_importable()
+    col = benchlib.collection_path(importable=True)
     dirs = [d for d in (args.dir or ['/var/tmp', '/dev/shm']) if os.path.isdir(d)]
     samples = dict(((parent, label), []) for parent in dirs for label, _func in CASES)
     syncs = {}

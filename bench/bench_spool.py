@@ -24,30 +24,17 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+import benchlib
 
-
-def collection_path():
-    """A collections dir whose pycall/asterisk is this checkout."""
-    base = tempfile.mkdtemp(prefix='pycall-bench-col-')
-    os.makedirs(os.path.join(base, 'ansible_collections', 'pycall'))
-    os.symlink(ROOT, os.path.join(base, 'ansible_collections', 'pycall', 'asterisk'))
-    return base
-
-
-def make_spool(parent):
-    base = tempfile.mkdtemp(prefix='pycall-bench-', dir=parent)
-    for name in ('outgoing', 'outgoing_done', 'tmp'):
-        os.mkdir(os.path.join(base, name))
-    return base
+collection_path = benchlib.collection_path
+make_spool = benchlib.make_spool
 
 
 def bench_writer(parent, count, durable):
     from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths, write_callfile
     base = make_spool(parent)
     paths = SpoolPaths(outgoing=os.path.join(base, 'outgoing'))
-    text = 'Channel: Local/18002223333@answer\nApplication: Playback\nData: hello-world\nArchive: yes\n'
+    text = benchlib.CALL_TEXT
     due = int(time.time()) + 86400
     start = time.perf_counter()
     for index in range(count):
@@ -100,7 +87,7 @@ def bench_module(parent, count, kind, collections):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_LOCALHOST_WARNING='0',
                ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
     start = time.perf_counter()
-    subprocess.check_call(['ansible-playbook', '-i', 'localhost,', '-c', 'local', play,
+    subprocess.check_call([benchlib.ansible_bin('ansible-playbook'), '-i', 'localhost,', '-c', 'local', play,
                            '-e', 'ansible_python_interpreter=%s' % sys.executable,
                            '-e', 'spool=%s count=%d' % (base, count)], env=env, stdout=subprocess.DEVNULL)
     elapsed = time.perf_counter() - start

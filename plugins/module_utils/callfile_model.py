@@ -480,13 +480,16 @@ _NUMBERS = (('waittime', 'wait_time', DEFAULT_WAIT_TIME, 1), ('retrytime', 'retr
             ('maxretries', 'max_retries', 0, None), ('priority', 'priority', 1, 1))
 
 
-def parse_callfile(text):
+def parse_callfile(text, validate=True):
     """Read call-file text back into a CallRecord, the way Asterisk reads it.
 
     ``spec`` is None when the file does not describe a call Asterisk would
     place (for example a file not written by this library); ``errors`` then
     says why.  Numbers are read as Asterisk reads them (``30s`` is 30, an
-    unreadable or too small one takes Asterisk's default).
+    unreadable or too small one takes Asterisk's default).  With ``validate``
+    false no CallSpec is built (``spec`` is None, no validation error is
+    noted): Asterisk's notes, Status and the raw fields only, which is all an
+    archived file's outcome needs and less than half the time.
     """
     fields = {}
     variables = []
@@ -546,9 +549,9 @@ def parse_callfile(text):
             attempts[-1].outcome = 'failed'
     raw_fields = dict(fields, variables=list(variables), codecs=list(codecs))
     spec = None
-    if 'channel' not in fields:
+    if validate and 'channel' not in fields:
         errors.append('no Channel line')
-    else:
+    elif validate:
         if 'application' in fields:
             # Asterisk prefers Application when both are present.
             for ignored in ('context', 'extension', 'priority'):

@@ -84,8 +84,10 @@ def resolve_schedule(when, now=None, field='schedule', clamp=True):
     """
     now = time.time() if now is None else now
     absolute = True
+    # "Now" is the current second: Asterisk dials a file whose mtime is not in the future at
+    # once, and rounding now up would make an immediate call wait for the next second.
     if when is None:
-        epoch, absolute = now, False
+        epoch, absolute = math.floor(now), False
     elif isinstance(when, bool):
         raise ScheduleError(field, 'must be a date and time, epoch seconds or +N[smhd], not a boolean', when)
     elif isinstance(when, datetime.datetime):
@@ -98,7 +100,7 @@ def resolve_schedule(when, now=None, field='schedule', clamp=True):
         text = when.strip()
         relative = _RELATIVE.match(text)
         if text.lower() == 'now' or text == '':
-            epoch, absolute = now, False
+            epoch, absolute = math.floor(now), False
         elif relative:
             epoch, absolute = now + int(relative.group(1)) * _UNIT_SECONDS[relative.group(2)], False
         elif _EPOCH.match(text):
@@ -115,7 +117,7 @@ def resolve_schedule(when, now=None, field='schedule', clamp=True):
     # Asterisk compares whole seconds; rounding up never dials early.
     due = int(math.ceil(epoch))
     if clamp:
-        due = max(due, int(math.ceil(now)))
+        due = max(due, int(math.floor(now)))
     if due > LAST_DUE:
         raise ScheduleError(field, 'must be at most 2038-01-19T03:14:07Z: Asterisk keeps the due time in a C int, '
                                    'which wraps negative after it, and dials such a call at once', when)

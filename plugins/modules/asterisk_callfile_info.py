@@ -13,8 +13,11 @@ module: asterisk_callfile_info
 short_description: List Asterisk call files and what became of them
 version_added: 0.1.0
 description:
-  - Reads a host's outgoing spool and its archive (C(outgoing_done)) and returns every call with its
-    state, timestamps and parsed fields.
+  - Reads a host's outgoing spool and its archive (C(outgoing_done)) in one pass and returns every call with its
+    state, times and attempts, and a RV(summary) with the number of calls in each state.
+  - By default each call carries what a runbook decides on (O(detail=compact)); O(detail=full) adds the parsed
+    fields, the attempt log and the rest, which for a large archive makes a result of megabytes that Ansible
+    takes seconds to pass on.
   - States are told from what Asterisk writes into the files. V(pending) is queued and not yet
     dialled (due at its mtime); V(in_progress) carries a C(StartRetry) line (Asterisk is dialling, waiting
     for the next attempt, or stuck, which RV(calls[].phase) tells); V(completed), V(failed) and V(expired) are the C(Status) of an
@@ -49,6 +52,8 @@ options:
     description:
       - Only calls with these names (the O(pycall.asterisk.asterisk_callfile#module:name) of the call, or a file name
         without C(.call) for files not written by this collection).
+      - Since version 0.2.0 an element with C(*), C(?) or C([) is a shell-style pattern (C(page-4711-*)); call names
+        never contain these characters. Names are matched before any file is opened.
     type: list
     elements: str
   status:
@@ -57,6 +62,25 @@ options:
     type: list
     elements: str
     choices: [pending, in_progress, completed, failed, expired, unknown]
+  since:
+    description:
+      - Only calls whose file changed at or after this time, which is the last thing Asterisk did with it (an attempt,
+        or archiving it when the call ended); a pending call's file time is its due time.
+      - A date and time as for O(pycall.asterisk.asterisk_callfile#module:schedule) (ISO 8601, with or without
+        offset, or epoch seconds), or a time back from now, C(-N) with unit C(s), C(m), C(h) or C(d) (C(-1h)).
+      - Files whose time cannot be read are always listed.
+    type: str
+    version_added: 0.2.0
+  detail:
+    description:
+      - V(compact) returns per call RV(calls[].name), RV(calls[].file), RV(calls[].status), RV(calls[].phase),
+        RV(calls[].acknowledged), RV(calls[].acknowledged_at), RV(calls[].mtime), RV(calls[].due),
+        RV(calls[].next_retry), RV(calls[].attempts) and RV(calls[].max_attempts).
+      - V(full) returns every key described under RV(calls), the parsed fields and the attempt log included.
+    type: str
+    choices: [compact, full]
+    default: compact
+    version_added: 0.2.0
   asterisk_conf:
     description:
       - Asterisk's main configuration file, read for C(astspooldir) (unless O(spool_dir) is given),
@@ -99,6 +123,23 @@ EXAMPLES = r'''
     msg: "{{ item.name }}: {{ item.status }} after {{ item.attempts }} attempt(s)"
   loop: "{{ spool.calls }}"
   when: item.status in ['failed', 'expired']
+
+- name: Pages of one alert that did not get through in the last hour, and how many did
+  pycall.asterisk.asterisk_callfile_info:
+    name: "page-{{ alert_id }}-*"
+    status: [failed, expired]
+    since: -1h
+  register: missed
+
+- name: How many calls each state holds
+  ansible.builtin.debug:
+    msg: "{{ spool.summary.completed }} of {{ spool.summary.total }} calls completed"
+
+- name: Everything about one call, its fields and attempt log included
+  pycall.asterisk.asterisk_callfile_info:
+    name: "page-{{ alert_id }}-primary"
+    detail: full
+  register: page_detail
 '''
 
 RETURN = r'''
@@ -188,8 +229,17 @@ spool:
       elements: str
       sample: ["/etc/asterisk/asterisk.conf is owned by asterisk (uid 101)"]
       version_added: 0.2.0
+summary:
+  description: How many of the calls returned are in each state, how many are acknowledged pages, and the total.
+  returned: always
+  type: dict
+  version_added: 0.2.0
+  sample: {"pending": 1, "in_progress": 0, "completed": 9812, "failed": 12, "expired": 175, "unknown": 0,
+           "acknowledged": 3, "total": 10000}
 calls:
-  description: The calls found, oldest first.
+  description:
+    - The calls found, oldest first.
+    - With O(detail=compact) (the default) only the keys listed there; the others need O(detail=full).
   returned: always
   type: list
   elements: dict
@@ -203,6 +253,7 @@ calls:
       type: str
       sample: /var/spool/asterisk/outgoing_done/page-4711-primary.3f2c9a7b1d0e4f68.call
     location:
+      returned: with O(detail=full)
       description: V(outgoing) (queued or being dialled) or V(done) (archived).
       type: str
       sample: done
@@ -221,6 +272,7 @@ calls:
       type: str
       sample: waiting
     stuck_reason:
+      returned: with O(detail=full)
       description: Why a V(stuck) call cannot finish; null otherwise.
       type: str
       sample: null
@@ -244,6 +296,7 @@ calls:
       type: int
       sample: 1
     attempts_left:
+      returned: with O(detail=full)
       description: Attempts Asterisk may still make (V(0) for archived files).
       type: int
       sample: 2
@@ -252,6 +305,7 @@ calls:
       type: int
       sample: 3
     attempt_log:
+      returned: with O(detail=full)
       description:
         - Each attempt with C(pid) and C(number) of Asterisk's note, C(started) (the true start, the C(StartRetry)
           time minus RetryTime), C(ended) (the C(EndRetry) time; for the final attempt of an archived file, when it
@@ -263,6 +317,7 @@ calls:
       sample: [{"pid": 4242, "number": 1, "started": 1798101000, "ended": 1798101004, "outcome": "failed",
                 "aborted_at": null, "delayed_retries": 0}]
     fields:
+      returned: with O(detail=full)
       description:
         - The call's parsed directives (channel, application, data, context, variables...).
         - Variable values are C(********) unless O(show_variables=true).
@@ -282,6 +337,7 @@ calls:
       sample: {"epoch": 1798101012, "iso_utc": "2026-12-24T08:30:12Z"}
       version_added: 0.2.0
     errors:
+      returned: with O(detail=full)
       description:
         - Why the file is not a valid call, or could not be read.
         - A name in the spool that is not a plain file (a symbolic link, FIFO, device or socket), a file larger than
@@ -300,8 +356,9 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_
     spool_root_info,
 )
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_listing import DETAILS, list_spool, parse_since, summarize
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_paging import annotate, read_ack
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES, list_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
 
 
@@ -310,6 +367,8 @@ def main():
         argument_spec=dict(
             name=dict(type='list', elements='str'),
             status=dict(type='list', elements='str', choices=list(STATES)),
+            since=dict(type='str'),
+            detail=dict(type='str', choices=list(DETAILS), default='compact'),
             spool_dir=dict(type='path'),
             asterisk_conf=dict(type='path', default='/etc/asterisk/asterisk.conf'),
             list_calls=dict(type='bool', default=True),
@@ -317,19 +376,21 @@ def main():
         ),
         supports_check_mode=True,
     )
-    conf = module.params['asterisk_conf']
-    calls = []
+    params = module.params
+    conf = params['asterisk_conf']
+    calls, summary = [], summarize([])
     try:
-        paths = SpoolPaths(outgoing=module.params['spool_dir'], asterisk_conf=conf)
-        source = 'spool_dir' if module.params['spool_dir'] else 'astspooldir: %s' % spool_root_info(conf)[1]
+        paths = SpoolPaths(outgoing=params['spool_dir'], asterisk_conf=conf)
+        source = 'spool_dir' if params['spool_dir'] else 'astspooldir: %s' % spool_root_info(conf)[1]
         spool = spool_facts(paths.outgoing, conf, dict(paths.as_dict(), source=source))
-        if module.params['list_calls']:
-            calls = list_calls(paths, names=module.params['name'], statuses=module.params['status'],
-                               asterisk=running_asterisk(conf), show_variables=module.params['show_variables'])
-            annotate(calls, lambda name: read_ack(name, module.run_command))
+        if params['list_calls']:
+            calls, summary = list_spool(paths, names=params['name'], statuses=params['status'],
+                                        since=parse_since(params['since']), detail=params['detail'],
+                                        asterisk=running_asterisk(conf), show_variables=params['show_variables'],
+                                        annotate=lambda found: annotate(found, lambda name: read_ack(name, module.run_command)))
     except CallFileError as exc:
         module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
-    module.exit_json(changed=False, calls=calls, spool=spool)
+    module.exit_json(changed=False, calls=calls, summary=summary, spool=spool)
 
 
 if __name__ == '__main__':

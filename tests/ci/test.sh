@@ -16,6 +16,7 @@ STEPS=(
     "pycall|pycall.sh"
     "lint|lint.sh"
     "docs|docs.sh"
+    "bench|bench.sh"
     "integration|integration.sh"
 )
 

@@ -41,6 +41,16 @@ def test_default_is_now_and_relative():
     assert resolve_schedule('+1d', now=NOW) == (NOW + 86400, False)
 
 
+def test_now_is_the_current_second_not_the_next():
+    # Asterisk dials a file whose mtime is not in the future at once; the next second would
+    # delay an immediate call by up to a second.
+    assert resolve_schedule(None, now=NOW + 0.9) == (NOW, False)
+    assert resolve_schedule('now', now=NOW + 0.1) == (NOW, False)
+    assert resolve_schedule(NOW - 50, now=NOW + 0.5) == (NOW, True)
+    # A relative time still rounds up: never earlier than asked.
+    assert resolve_schedule('+30s', now=NOW + 0.1) == (NOW + 31, False)
+
+
 def test_epoch_forms_are_exact():
     assert resolve_schedule(NOW + 60, now=NOW) == (NOW + 60, True)
     assert resolve_schedule(str(NOW + 60), now=NOW) == (NOW + 60, True)

@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pycall.asterisk contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Listing the spool at scale: filters, a compact result per call, a summary.
+
+An archive may hold tens of thousands of calls.  Handing every parsed field
+of each through Ansible costs seconds (the result, not the reading, is the
+expensive part), so the default result per call is what a runbook decides
+on: name, file, status, phase, acknowledgement, times, attempts.  The full
+description (callfile_report.describe) is there on request.  Filters by
+name (exact or glob), status and last activity are applied while the
+directories are read once, and names before any file is opened.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import fnmatch
+import re
+import time
+
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import name_of
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import Found
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES, describe
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import resolve_schedule
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import scan
+
+DETAILS = ('compact', 'full')
+# What a runbook needs of each call; the rest of describe() comes with detail=full.
+COMPACT_KEYS = ('name', 'file', 'status', 'phase', 'acknowledged', 'acknowledged_at',
+                'mtime', 'due', 'next_retry', 'attempts', 'max_attempts')
+# Call names never contain these (check_filename), so a name with one is a pattern.
+_GLOB_CHARS = re.compile(r'[*?\[]')
+_AGO = re.compile(r'^-\s*(\d+)\s*([smhd])$')
+_UNIT_SECONDS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400}
+
+
+def call_name(filename):
+    """The name a file is listed under: the call's name, or the file name without .call."""
+    return name_of(filename) or (filename[:-5] if filename.endswith('.call') else filename)
+
+
+def name_filter(patterns):
+    """A predicate on file names for ``patterns`` (exact names and globs), or None for all.
+
+    An exact name also matches a file name without ``.call`` (files not written by this collection).
+    """
+    if not patterns:
+        return None
+    exact = set(p for p in patterns if not _GLOB_CHARS.search(p))
+    globs = [p for p in patterns if _GLOB_CHARS.search(p)]
+
+    def match(filename):
+        name = call_name(filename)
+        if name in exact or (filename[:-5] if filename.endswith('.call') else filename) in exact:
+            return True
+        # Patterns see the call's name only, so '*-primary' cannot reach into a digest.
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in globs)
+    return match
+
+
+def parse_since(value, now=None):
+    """Epoch seconds for ``since``: a time as for schedule, or a relative past ``-N[smhd]``."""
+    if value is None:
+        return None
+    now = time.time() if now is None else now
+    if isinstance(value, str):
+        ago = _AGO.match(value.strip())
+        if ago:
+            return now - int(ago.group(1)) * _UNIT_SECONDS[ago.group(2)]
+        if value.strip().startswith('+'):
+            raise ValidationError('since', "must be a time in the past: a date and time, epoch seconds or '-N' "
+                                           "with unit s, m, h or d (e.g. '-1h')", value)
+    return resolve_schedule(value, now=now, field='since', clamp=False)[0]
+
+
+def _as_asterisk_reads(raw):
+    """Raw fields without the ones Asterisk ignores (as parse_callfile drops them), so a page is told alike."""
+    if 'application' in raw:
+        return dict((k, v) for k, v in raw.items() if k not in ('context', 'extension', 'priority'))
+    return raw
+
+
+def summarize(calls):
+    """Counts per status (every status, zeros included), acknowledged pages and the total."""
+    counts = dict((state, 0) for state in STATES)
+    acknowledged = 0
+    for call in calls:
+        counts[call['status']] = counts.get(call['status'], 0) + 1
+        acknowledged += 1 if call.get('acknowledged') else 0
+    counts.update(total=len(calls), acknowledged=acknowledged)
+    return counts
+
+
+def compact(call):
+    return dict((key, call.get(key)) for key in COMPACT_KEYS)
+
+
+def list_spool(paths, names=None, statuses=None, since=None, detail='compact', asterisk=None, annotate=None,
+               show_variables=False):
+    """``(calls, summary)``: the matching calls, oldest first, shaped by ``detail``.
+
+    ``since`` (epoch) keeps calls whose file changed at or after it (Asterisk
+    touches a file at each attempt and when it archives it; a pending call's
+    mtime is its due time); files whose time cannot be read are kept.
+    ``annotate`` adds the acknowledgement to the described calls (it needs
+    their fields, so it runs before the result is made compact).  Variable
+    values are masked unless ``show_variables`` (see describe()).
+    """
+    if detail not in DETAILS:
+        raise ValidationError('detail', 'must be one of %s' % ', '.join(DETAILS), detail)
+    unknown = sorted(set(statuses or ()) - set(STATES))
+    if unknown:
+        raise ValidationError('status', 'must be among %s' % ', '.join(STATES), unknown[0])
+    wanted = set(statuses) if statuses else None
+    calls = []
+    for spooled in scan(paths, match=name_filter(names)):
+        if since is not None and spooled.mtime is not None and spooled.mtime < since:
+            continue
+        # An archived file's outcome is its Status and Asterisk's notes: the compact result
+        # needs no validated call for it, which halves the time over a large archive.
+        light = detail == 'compact' and spooled.location == 'done'
+        described = describe(Found(spooled, asterisk, validate=not light), show_variables)
+        if light and described['fields']:
+            described['fields'] = _as_asterisk_reads(described['fields'])
+        if wanted is None or described['status'] in wanted:
+            calls.append(described)
+    if annotate is not None:
+        annotate(calls)
+    calls.sort(key=lambda c: ((c['mtime'] or {}).get('epoch') or 0, c['file']))
+    summary = summarize(calls)
+    if detail == 'compact':
+        calls = [compact(call) for call in calls]
+    return calls, summary
