@@ -25,7 +25,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
-import hashlib
 import os
 import stat
 import uuid
@@ -58,6 +57,12 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors im
     UnknownError,
     ValidationError,
 )
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_found import (  # noqa: F401 pylint: disable=unused-import
+    CALL_SUFFIX,
+    call_filename,
+    call_state,
+    name_of,
+)
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import (  # noqa: F401 pylint: disable=unused-import
     CallRecord,
     CallSpec,
@@ -89,47 +94,6 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool imp
     spool_root,
     write_callfile,
 )
-
-CALL_SUFFIX = '.call'
-
-
-def call_filename(name, text, due, salt=''):
-    """File name of one version of a named call.
-
-    The digest covers content and due time because Asterisk keeps the
-    first due time it saw for a file name: a changed call needs a new one.
-    ``salt`` makes a deliberate repeat of the same call a file of its own.
-    """
-    digest = hashlib.sha256(('%s\0%d\0%s' % (text, due, salt)).encode('utf-8')).hexdigest()[:16]
-    return '%s.%s%s' % (name, digest, CALL_SUFFIX)
-
-
-def name_of(filename):
-    """The call name a spooled file belongs to, or None if not one of ours."""
-    if not filename.endswith(CALL_SUFFIX):
-        return None
-    stem = filename[:-len(CALL_SUFFIX)]
-    name, sep, digest = stem.rpartition('.')
-    if not sep or len(digest) != 16 or not name:
-        return None
-    try:
-        int(digest, 16)
-    except ValueError:
-        return None
-    return name
-
-
-def call_state(location, record):
-    """pending, in_progress, completed, failed, expired (or unknown) for a file.
-
-    in_progress covers every file Asterisk has started on (dialling,
-    between attempts or stuck); ``record.phase()`` tells them apart.
-    """
-    if location == 'outgoing':
-        return 'in_progress' if record.in_flight else 'pending'
-    status = (record.status or '').lower()
-    return status if status in ('completed', 'failed', 'expired') else 'unknown'
-
 
 def _fresh_name():
     # Like pycall's mkstemp names: unguessable, one per call file.

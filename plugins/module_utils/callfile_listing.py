@@ -20,17 +20,16 @@ import fnmatch
 import re
 import time
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import name_of
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import Found
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_found import Found, name_of
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES, describe
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import resolve_schedule
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import scan
 
 DETAILS = ('compact', 'full')
 # What a runbook needs of each call; the rest of describe() comes with detail=full.
-COMPACT_KEYS = ('name', 'file', 'status', 'phase', 'acknowledged', 'acknowledged_at',
-                'mtime', 'due', 'next_retry', 'attempts', 'max_attempts')
+COMPACT_KEYS = ('name', 'call_file', 'status', 'phase', 'acknowledged', 'acknowledged_at',
+                'mtime', 'schedule', 'next_retry', 'attempts', 'max_attempts')
 # Call names never contain these (check_filename), so a name with one is a pattern.
 _GLOB_CHARS = re.compile(r'[*?\[]')
 _AGO = re.compile(r'^-\s*(\d+)\s*([smhd])$')
@@ -129,7 +128,7 @@ def list_spool(paths, names=None, statuses=None, since=None, detail='compact', a
             calls.append(described)
     if annotate is not None:
         annotate(calls)
-    calls.sort(key=lambda c: ((c['mtime'] or {}).get('epoch') or 0, c['file']))
+    calls.sort(key=lambda c: ((c['mtime'] or {}).get('epoch') or 0, c['call_file']))
     summary = summarize(calls)
     if detail == 'compact':
         calls = [compact(call) for call in calls]

@@ -21,13 +21,12 @@ import os
 import time
 import uuid
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import (
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_found import (
+    Found,
     call_filename,
-    call_state,
     name_of,
 )
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc, resolve_schedule
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_secrets import redact_variables
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import (
@@ -57,33 +56,6 @@ def derive_name(spec, secret_names=()):
     """
     text = redact_variables(spec.render(), frozenset(secret_names))
     return 'call-%s' % hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]
-
-
-class Found:
-    """One spooled file of a named call, parsed.
-
-    ``phase`` tells what Asterisk is doing with it: queued (not dialled
-    yet), dialing (last note StartRetry), waiting (between attempts, last
-    note EndRetry/AbortRetry), stuck (an attempt no Asterisk will finish),
-    finished (archived), or None when the file is not a call.
-    """
-
-    def __init__(self, spooled, asterisk=None, validate=True):
-        self.file = spooled
-        self.record = parse_callfile(spooled.text, validate) if spooled.text is not None else None
-        # An archived file's Status stands even when the call itself was invalid.
-        readable = self.record is not None and (self.record.spec is not None or spooled.location == 'done')
-        self.state = call_state(spooled.location, self.record) if readable else 'unknown'
-        self.phase = self.record.phase(spooled.location, asterisk) if readable else None
-        self.stuck_reason = self.record.stuck_reason(asterisk) if self.phase == 'stuck' else None
-
-    @property
-    def cancellable(self):
-        """Deleting it now cancels the call silently: Asterisk is not dialling it."""
-        return self.file.location == 'outgoing' and self.phase in ('queued', 'waiting')
-
-    def same_call(self, spec):
-        return self.record is not None and self.record.spec == spec
 
 
 class CallRequest:

@@ -18,8 +18,7 @@ __metaclass__ = type
 import os
 import time
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import name_of
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import Found
+from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_found import Found, name_of
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_safeio import read_text_at
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc
@@ -64,13 +63,13 @@ def describe(found, show_variables=False):
     name = name_of(spooled.name) or (spooled.name[:-5] if spooled.name.endswith('.call') else spooled.name)
     out = {
         'name': name,
-        'file': spooled.path,
+        'call_file': spooled.path,
         'location': spooled.location,
         'status': found.state,
         'phase': found.phase,
         'stuck_reason': found.stuck_reason,
         'mtime': _stamp(spooled.mtime),
-        'due': None,
+        'schedule': None,
         'next_retry': None,
         'attempts': 0,
         'max_attempts': None,
@@ -104,7 +103,7 @@ def describe(found, show_variables=False):
         out['fields'] = _redacted_fields(out['fields'])
         out['errors'] = [_redacted_error(error) for error in out['errors']]
     if found.phase == 'queued':
-        out['due'] = _stamp(spooled.mtime)
+        out['schedule'] = _stamp(spooled.mtime)
     elif found.phase == 'waiting':
         # After EndRetry Asterisk set the mtime to end + RetryTime: the next attempt.
         out['next_retry'] = _stamp(spooled.mtime)
@@ -126,7 +125,7 @@ def list_calls(paths, names=None, statuses=None, asterisk=None, show_variables=F
     calls = [describe(Found(f, asterisk), show_variables) for f in scan(paths, match=match)]
     if statuses:
         calls = [c for c in calls if c['status'] in statuses]
-    calls.sort(key=lambda c: ((c['mtime'] or {}).get('epoch') or 0, c['file']))
+    calls.sort(key=lambda c: ((c['mtime'] or {}).get('epoch') or 0, c['call_file']))
     return calls
 
 

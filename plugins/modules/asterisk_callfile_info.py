@@ -73,8 +73,8 @@ options:
     version_added: 0.2.0
   detail:
     description:
-      - V(compact) returns per call RV(calls[].name), RV(calls[].file), RV(calls[].status), RV(calls[].phase),
-        RV(calls[].acknowledged), RV(calls[].acknowledged_at), RV(calls[].mtime), RV(calls[].due),
+      - V(compact) returns per call RV(calls[].name), RV(calls[].call_file), RV(calls[].status), RV(calls[].phase),
+        RV(calls[].acknowledged), RV(calls[].acknowledged_at), RV(calls[].mtime), RV(calls[].schedule),
         RV(calls[].next_retry), RV(calls[].attempts) and RV(calls[].max_attempts).
       - V(full) returns every key described under RV(calls), the parsed fields and the attempt log included.
     type: str
@@ -248,8 +248,8 @@ calls:
       description: The call's name.
       type: str
       sample: page-4711-primary
-    file:
-      description: Path of the call file.
+    call_file:
+      description: Path of the call file (named like the module's RV(pycall.asterisk.asterisk_callfile#module:call_file)).
       type: str
       sample: /var/spool/asterisk/outgoing_done/page-4711-primary.3f2c9a7b1d0e4f68.call
     location:
@@ -280,8 +280,10 @@ calls:
       description: The file's mtime (epoch and ISO 8601 UTC).
       type: dict
       sample: {"epoch": 1798101000, "iso_utc": "2026-12-24T08:30:00Z"}
-    due:
-      description: When a pending call will be dialled; null otherwise.
+    schedule:
+      description:
+        - When a pending call will be dialled (what the module returned as
+          RV(pycall.asterisk.asterisk_callfile#module:schedule)); null otherwise.
       type: dict
       sample: {"epoch": 1798101000, "iso_utc": "2026-12-24T08:30:00Z"}
     next_retry:

@@ -51,9 +51,9 @@ def test_compact_by_default_with_what_a_runbook_needs(filled):
     by_name = dict((c['name'], c) for c in calls)
     b = by_name['page-1-b']
     assert (b['status'], b['phase'], b['attempts'], b['max_attempts']) == ('in_progress', 'waiting', 1, 3)
-    assert b['next_retry']['epoch'] == 1790000330 and b['due'] is None
-    assert by_name['page-1-a']['due']['epoch'] == 1790000300
-    assert b['file'] == os.path.join(filled.outgoing, 'page-1-b.0123456789abcdef.call')
+    assert b['next_retry']['epoch'] == 1790000330 and b['schedule'] is None
+    assert by_name['page-1-a']['schedule']['epoch'] == 1790000300
+    assert b['call_file'] == os.path.join(filled.outgoing, 'page-1-b.0123456789abcdef.call')
     # Oldest first, as before.
     assert [c['name'] for c in calls] == ['foreign', 'other', 'page-1-c', 'page-2-a', 'page-1-a', 'page-1-b']
 

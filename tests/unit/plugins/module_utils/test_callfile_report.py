@@ -32,7 +32,7 @@ def test_states_told_from_asterisks_notes(spool):
     calls = dict((c['name'], c) for c in list_calls(spool))
     assert dict((n, c['status']) for n, c in calls.items()) == {
         'a': 'pending', 'b': 'in_progress', 'c': 'completed', 'd': 'failed', 'e': 'expired', 'foreign': 'unknown'}
-    assert calls['a']['due']['epoch'] == 1790000300 and calls['a']['next_retry'] is None
+    assert calls['a']['schedule']['epoch'] == 1790000300 and calls['a']['next_retry'] is None
     assert calls['b']['next_retry']['epoch'] == 1790000330
     assert (calls['b']['attempts'], calls['b']['max_attempts']) == (1, 3)
     assert calls['b']['attempt_log'] == [{'pid': 7, 'number': 1, 'started': 1790000000, 'ended': 1790000030,
@@ -58,7 +58,7 @@ def test_dialing_has_no_known_next_attempt(spool):
     put(spool.outgoing, 'd.0123456789abcdef.call', BODY + 'RetryTime: 10\nStartRetry: 7 1 (1790000010)\n', 1790000020)
     call = list_calls(spool)[0]
     assert call['phase'] == 'dialing' and call['status'] == 'in_progress'
-    assert call['next_retry'] is None and call['due'] is None
+    assert call['next_retry'] is None and call['schedule'] is None
     assert call['attempt_log'][0]['started'] == 1790000000 and call['attempt_log'][0]['outcome'] == 'running'
     assert (call['attempts'], call['attempts_left']) == (1, 2)
 
