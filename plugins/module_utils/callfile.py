@@ -95,6 +95,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool imp
     write_callfile,
 )
 
+
 def _fresh_name():
     # Like pycall's mkstemp names: unguessable, one per call file.
     return 'pycall-%s%s' % (uuid.uuid4().hex, CALL_SUFFIX)
