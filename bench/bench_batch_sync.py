@@ -17,8 +17,6 @@ fdatasync is not a candidate: it may leave the inode's mode, owner and mtime (As
 time) unwritten. Times are the best of --rounds, the strategies run round-robin.
 """
 
-from __future__ import print_function
-
 import argparse
 import os
 import shutil

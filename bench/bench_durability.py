@@ -22,8 +22,6 @@ makes per call (exact) next to its time (noisy on a shared machine: the cases ru
 round-robin, and the median of the rounds is shown). Run as any user.
 """
 
-from __future__ import print_function
-
 import argparse
 import os
 import shutil

@@ -30,8 +30,6 @@ smoke test that the benchmark still works, for CI; its numbers mean little). Run
 a lab is used (the archive is filled through the host's root filesystem).
 """
 
-from __future__ import print_function
-
 import argparse
 import base64
 import json

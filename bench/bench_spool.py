@@ -14,8 +14,6 @@ Prints a Markdown table (the one in README.md comes from here). Measures:
 Run it as any user; ansible-playbook must be on PATH for the module part.
 """
 
-from __future__ import print_function
-
 import argparse
 import os
 import shutil

@@ -5,8 +5,6 @@
 Not a benchmark itself; the bench_*.py scripts import it from their own directory.
 """
 
-from __future__ import print_function
-
 import os
 import shutil
 import statistics

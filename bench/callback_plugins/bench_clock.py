@@ -6,10 +6,6 @@ Appends "<epoch seconds> <task name>" to the file named by PYCALL_BENCH_CLOCK at
 start, so a benchmark can tell how long after a task's start something happened on the host.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = '''
 name: bench_clock
 type: aggregate

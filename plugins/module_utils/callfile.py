@@ -20,10 +20,6 @@ into ``outgoing`` in one step.  Where this differs from pycall, and why:
 docs/docsite/rst/guide_library.rst.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import errno
 import os
 import stat

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """The asterisk_callfile module's argument spec, declared once.
 
 A call's options are used twice: at task level and as the sub-options of
@@ -12,10 +13,6 @@ Ansible only honours for declared sub-options.
 Entries carry no defaults: a value left out of an entry must stay ``None``
 so the task-level value applies (see callfile_task.merge_call).
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import copy
 

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """asterisk.conf's [directories], read the way Asterisk's config.c reads it.
 
 Getting this wrong is silent and total: calls spooled into a directory
@@ -16,10 +17,6 @@ allowed, a bounded depth).  What cannot be followed (``#exec``, a missing
 ``#include``, a symlink, a non-regular or huge file) raises SpoolError
 naming the file, so the caller can say "set spool_dir".
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import errno
 import glob

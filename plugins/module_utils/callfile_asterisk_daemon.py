@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """Which processes are the Asterisk daemon, told by the file they execute.
 
 A process's name (``comm``, ``argv[0]``) is whatever its owner chose: any
@@ -23,10 +24,6 @@ are not daemons of this host.
 Reading another account's ``/proc/PID/exe`` needs root (or that account):
 what cannot be read is counted, never guessed.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import errno
 import grp

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """Exceptions raised by the call-file writer.
 
 Every error derives from CallFileError, so callers can catch one class.
@@ -8,10 +9,6 @@ The pycall 1.x names (NoUserException, NoPermissionException) and the
 pycall 2.x names (ValidationError, NoUserError, ...) are kept as aliases
 so existing scripts keep working.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 
 class CallFileError(Exception):

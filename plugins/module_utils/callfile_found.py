@@ -8,10 +8,6 @@ writer (callfile_manage) and the readers (callfile_report,
 callfile_listing) build on this module, so it depends on neither.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import hashlib
 
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """Listing the spool at scale: filters, a compact result per call, a summary.
 
 An archive may hold tens of thousands of calls.  Handing every parsed field
@@ -11,10 +12,6 @@ description (callfile_report.describe) is there on request.  Filters by
 name (exact or glob), status and last activity are applied while the
 directories are read once, and names before any file is opened.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import fnmatch
 import re

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """Named calls: spool one exactly once, change it, cancel it.
 
 A named call may have several files over time, ``<name>.<digest>.call``,
@@ -11,10 +12,6 @@ file and the old pending one is removed.  Files Asterisk is dialling
 attempts (last note EndRetry or AbortRetry) are cancelled or replaced.  The whole decision
 runs under the spool lock, so concurrent runs cannot both spool.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import hashlib
 import os

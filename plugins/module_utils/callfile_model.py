@@ -1,16 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """The call a file asks Asterisk to place: every key Asterisk 22 reads.
 
 ``CallSpec`` validates on construction, renders to call-file text and is
 rebuilt from text by ``parse_callfile``, which also collects the lines
 Asterisk appends (StartRetry, EndRetry, Status) into a ``CallRecord``.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import re
 import time

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """Acknowledged pages: answering is not acknowledging.
 
 An acknowledged page is an ordinary Context/Extension call file that lands
@@ -12,10 +13,6 @@ on-disk store (it survives restarts) and Asterisk's CLI reads it back as root
 or as Asterisk's user, without AMI credentials and without us parsing its
 SQLite file behind Asterisk's back.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import os
 import re

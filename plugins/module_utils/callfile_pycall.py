@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """What pycall 1.x and 2.x programs expect of the writer, kept apart from it.
 
 Private helpers of ``callfile.CallFile``: pycall's type rules, its
@@ -9,10 +10,6 @@ and its ``user=`` ownership, each reduced to what stays safe.  Nothing
 here writes into the spool; ``write_private`` only makes ``writefile()``'s
 scratch copy.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import datetime
 import errno

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """What became of spooled calls, told from the files Asterisk keeps.
 
 Asterisk records its work in the call file itself: a StartRetry line per
@@ -10,10 +11,6 @@ later Asterisk finds an attempt interrupted, and with Archive the
 finished file moves to ``outgoing_done`` with a final Status line (the
 last attempt gets no EndRetry).
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import os
 import time

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """Reading a directory another account writes, without trusting what is in it.
 
 ``outgoing``, ``outgoing_done`` and ``tmp`` belong to Asterisk's account,
@@ -12,10 +13,6 @@ O_NOFOLLOW and then used through its descriptor; a file is opened
 relative to it with O_NOFOLLOW|O_NONBLOCK, the *open descriptor* is
 checked with fstat, and at most ``READ_CAP`` bytes are read.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import contextlib
 import errno

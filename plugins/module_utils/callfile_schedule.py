@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """When to dial: every accepted form becomes whole epoch seconds.
 
 Asterisk schedules a call file by its mtime and knows no time zones, so
@@ -9,10 +10,6 @@ and epoch numbers are exact; a naive datetime (or an ISO 8601 string
 without offset) means the spooling host's local time, which is where the
 spooler's clock runs.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import datetime
 import math

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """Keeping secret variable values out of everything a run returns.
 
 Ansible masks the values of ``no_log`` options, but only in the form the
@@ -11,10 +12,6 @@ never told.  So a result is redacted by the variable's name, line by
 line, whatever value the line holds, and then every known form of every
 secret value is masked in what is left.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_syntax import escape
 

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """Putting a call file where Asterisk will read it whole, once, at the right time.
 
 The spooler queues a file the moment it appears in ``outgoing`` and fixes
@@ -8,10 +9,6 @@ its due time then, so everything (content, fsync, mode, owner, mtime) is
 done on a staged file on the same filesystem, and a single rename that
 never replaces an existing file publishes it.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import binascii
 import contextlib

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """The line syntax of Asterisk call files, both ways.
 
 Asterisk's spooler (pbx_spool) has no quoting: a newline starts a new
@@ -11,10 +12,6 @@ change on that trip, ``render_line`` escapes the one character that has
 an escape, and ``parse_lines`` reads a file back exactly as the spooler
 does, so that ``parse(render(x)) == x`` holds for every accepted ``x``.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import unicodedata
 

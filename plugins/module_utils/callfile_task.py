@@ -1,15 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE to the collection: its names may change in any release. The public library is callfile.
 """Module parameters in, one named call managed, a result out.
 
 Kept apart from the module file so the module stays declarative and the
 mapping (parameter names in errors, defaults, results) is unit-tested.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import os
 import time

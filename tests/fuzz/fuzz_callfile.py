@@ -35,8 +35,6 @@ tests/unit/plugins/module_utils/test_callfile_reliability.py runs the same prope
 with a few hundred examples each; this script is the long run.
 """
 
-from __future__ import absolute_import, division, print_function
-
 import argparse
 import atexit
 import collections

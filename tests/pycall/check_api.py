@@ -11,10 +11,6 @@ method, ``__init__`` keyword and ``self.<attribute>`` there, the shim's
 Usage: check_api.py PYCALL_1_6_PACKAGE_DIR PYCALL_2_3_2_PACKAGE_DIR
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import importlib
 import inspect
 import os
@@ -113,7 +109,8 @@ def main(dir_1, dir_2):
             check_module(version, os.path.join(directory, filename), module_name, results)
     # 2.x's package exports.
     with open(os.path.join(dir_2, '__init__.py')) as handle:
-        exported = re.findall(r'import ([\w, ]+)$', handle.read(), re.M)
+        # `from __future__ import ...` names compiler features, not pycall's API.
+        exported = re.findall(r'^from (?!__future__\b)[\w.]+ import ([\w, ]+)$', handle.read(), re.M)
     top = importlib.import_module('pycall')
     for group in exported:
         for name in (part.strip() for part in group.split(',')):

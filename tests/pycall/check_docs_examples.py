@@ -12,10 +12,6 @@ Prints one PASSED/FAILED/SKIPPED line per block and "N passed, M failed".
 Usage: check_docs_examples.py USAGE_RST
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 import re
 import shutil

@@ -9,10 +9,6 @@ Prints one PASSED/FAILED line per example and "N passed, M failed".
 Usage: check_examples.py EXAMPLES_DIR (PYTHONPATH must reach the shim).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import grp
 import os
 import pwd

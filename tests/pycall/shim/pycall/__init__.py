@@ -7,10 +7,6 @@ Only for running pycall's own tests and examples unchanged (tests/ci/pycall.sh);
 every name is re-exported, nothing is reimplemented.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import (  # noqa: F401 pylint: disable=unused-import
     Action,
     Application,

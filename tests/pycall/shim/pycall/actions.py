@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """pycall.actions (2.x)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import (  # noqa: F401 pylint: disable=unused-import
     Action,
     Application,

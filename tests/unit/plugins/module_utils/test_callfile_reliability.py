@@ -8,10 +8,6 @@ The lab targets asterisk_callfile_crash, _concurrency, _fullspool and _fuzz prov
 against a real Asterisk; these run anywhere in a few seconds.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import errno
 import importlib.util
 import json

@@ -7,10 +7,6 @@ Each test that could hang without the fix runs under an alarm, so a
 regression fails instead of stalling the suite.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import errno
 import fcntl
 import os
