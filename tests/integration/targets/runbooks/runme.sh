@@ -75,10 +75,10 @@ grep -F "page-$id-e-2: completed, not acknowledged" "$out/everyone.out"
 
 echo "== the secondary acknowledges while the primary waits between retries: its retries are cancelled"
 # Needs state=absent to cancel a file waiting between attempts (the contract branch, #11).
-esc -e "alert_id=$id-r" -e primary_channel=Local/100@busy -e max_retries=3 -e retry_time=15 \
+esc -e "alert_id=$id-r" -e primary_channel=Local/100@busy -e max_retries=3 -e retry_time=30 \
     -e wait_timeout=4 -e secondary_channel=Local/200@presser "$@" | tee "$out/escalation-r.out"
 grep -F "alert $id-r: acknowledged by secondary (primary in_progress, not acknowledged (timed out); secondary " "$out/escalation-r.out"
-sleep 20    # past the primary's next retry
+sleep 35    # past the primary's next retry (30 s: the secondary must get to acknowledge first, also on a loaded machine)
 lab_expect_calls_named ast1 "page-$id-r-primary" 1
 lab_expect_empty_spool ast1
 
