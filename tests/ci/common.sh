@@ -139,12 +139,46 @@ controller_path() {
     printf '%s:%s\n' "$path" "$BASE_PATH"
 }
 
+# --- pinned venvs --------------------------------------------------------------------------
+# pinned_venv LABEL BASE_PYTHON VENV REQUIREMENTS PROBE: build (or reuse) VENV with exactly the
+# pins of REQUIREMENTS (--no-deps, then `pip check`) and set PINNED_VENV. Reuse needs an
+# identical stamp (the base interpreter and the requirements file) and PROBE (Python code)
+# running in the venv. Serialised per venv, so parallel runs build it once.
+pinned_venv() {
+    local label=$1 base=$2 venv=$3 requirements=$4 probe=$5 stamp lock_fd
+
+    stamp="$("$base" -c 'import sys; print(sys.version)') @ $base"$'\n'"$(cat "$requirements")"
+    mkdir -p "$CI_CACHE"
+    exec {lock_fd}>"$venv.lock"
+    flock "$lock_fd"
+
+    if [[ -f $venv/.pycall-ci-stamp && $(cat "$venv/.pycall-ci-stamp") == "$stamp" ]] \
+        && "$venv/bin/python" -c "$probe" 2>/dev/null; then
+        ci_log "$label: reusing $venv"
+    else
+        ci_log "$label: building $venv from $base"
+        rm -rf "$venv"
+        "$base" -m venv "$venv" || ci_die "$base -m venv $venv failed"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
+            -r "$requirements" 2> >(grep -v "^WARNING: Location 'file:" >&2) \
+            || ci_die "pip could not install $requirements into $venv"
+        "$venv/bin/python" -m pip check --disable-pip-version-check \
+            || ci_die "the pins in $requirements are not consistent (pip check)"
+        "$venv/bin/python" -c "$probe" || ci_die "$venv lacks a tool after installing $requirements"
+        printf '%s' "$stamp" >"$venv/.pycall-ci-stamp"
+    fi
+
+    flock -u "$lock_fd"
+    exec {lock_fd}>&-
+    PINNED_VENV=$venv
+}
+
 # --- controller venvs ------------------------------------------------------------------------
 # ensure_controller a|b: build (or reuse) the controller venv and set CONTROLLER_VENV,
 # CONTROLLER_PYTHON_VERSION and CONTROLLER_LABEL. Reuse needs an identical stamp: the base
 # interpreter and the exact requirements file.
 ensure_controller() {
-    local which=$1 version requirements base venv stamp lock_fd
+    local which=$1 version requirements base venv
 
     case $which in
         a) version=$CONTROLLER_A_PYTHON ;;
@@ -154,30 +188,8 @@ ensure_controller() {
 
     requirements="$CI_DIR/requirements-controller-$which.txt"
     base=$(find_python "$version") || ci_die "no Python $version interpreter found (pyenv root: $(pyenv_root || echo none); /usr/bin)"
-    venv="$CI_CACHE/venv-controller-$which"
-    stamp="$("$base" -c 'import sys; print(sys.version)') @ $base"$'\n'"$(cat "$requirements")"
-
-    mkdir -p "$CI_CACHE"
-    exec {lock_fd}>"$CI_CACHE/.lock-controller-$which"
-    flock "$lock_fd"
-
-    if [[ -f $venv/.pycall-ci-stamp && $(cat "$venv/.pycall-ci-stamp") == "$stamp" ]] \
-        && "$venv/bin/python" -c 'import ansible_test' 2>/dev/null; then
-        ci_log "controller $which: reusing $venv"
-    else
-        ci_log "controller $which: building $venv from $base"
-        rm -rf "$venv"
-        "$base" -m venv "$venv" || ci_die "$base -m venv $venv failed"
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
-            -r "$requirements" 2> >(grep -v "^WARNING: Location 'file:" >&2) \
-            || ci_die "pip could not install $requirements into $venv"
-        "$venv/bin/python" -m pip check --disable-pip-version-check \
-            || ci_die "the pins in $requirements are not consistent (pip check)"
-        printf '%s' "$stamp" >"$venv/.pycall-ci-stamp"
-    fi
-
-    flock -u "$lock_fd"
-    exec {lock_fd}>&-
+    pinned_venv "controller $which" "$base" "$CI_CACHE/venv-controller-$which" "$requirements" 'import ansible_test'
+    venv=$PINNED_VENV
 
     CONTROLLER_NAME=$which
     CONTROLLER_VENV=$venv
@@ -194,7 +206,7 @@ TOOLS_PYTHON=3.11
 # and set TOOL_VENV. Same rules as the controllers: --no-deps install of the exact pins, then
 # `pip check`; reuse needs an identical stamp (base interpreter and requirements file).
 ensure_tool() {
-    local which=$1 requirements base venv stamp lock_fd probe
+    local which=$1 requirements base venv probe
 
     case $which in
         galaxy) probe='import galaxy_importer, ansiblelint, ansible_builder' ;;
@@ -205,31 +217,8 @@ ensure_tool() {
 
     requirements="$CI_DIR/requirements-tools-$which.txt"
     base=$(find_python "$TOOLS_PYTHON") || ci_die "no Python $TOOLS_PYTHON interpreter found (pyenv root: $(pyenv_root || echo none); /usr/bin)"
-    venv="$CI_CACHE/venv-tools-$which"
-    stamp="$("$base" -c 'import sys; print(sys.version)') @ $base"$'\n'"$(cat "$requirements")"
-
-    mkdir -p "$CI_CACHE"
-    exec {lock_fd}>"$CI_CACHE/.lock-tools-$which"
-    flock "$lock_fd"
-
-    if [[ -f $venv/.pycall-ci-stamp && $(cat "$venv/.pycall-ci-stamp") == "$stamp" ]] \
-        && "$venv/bin/python" -c "$probe" 2>/dev/null; then
-        ci_log "tools $which: reusing $venv"
-    else
-        ci_log "tools $which: building $venv from $base"
-        rm -rf "$venv"
-        "$base" -m venv "$venv" || ci_die "$base -m venv $venv failed"
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
-            -r "$requirements" 2> >(grep -v "^WARNING: Location 'file:" >&2) \
-            || ci_die "pip could not install $requirements into $venv"
-        "$venv/bin/python" -m pip check --disable-pip-version-check \
-            || ci_die "the pins in $requirements are not consistent (pip check)"
-        "$venv/bin/python" -c "$probe" || ci_die "$venv lacks a tool after installing $requirements"
-        printf '%s' "$stamp" >"$venv/.pycall-ci-stamp"
-    fi
-
-    flock -u "$lock_fd"
-    exec {lock_fd}>&-
+    pinned_venv "tools $which" "$base" "$CI_CACHE/venv-tools-$which" "$requirements" "$probe"
+    venv=$PINNED_VENV
 
     TOOL_VENV=$venv
 }

@@ -43,37 +43,13 @@ eda_apt_install() {
 
 # ensure_eda: set EDA_VENV (ansible-rulebook, ansible-runner and ansible-core in its bin/).
 ensure_eda() {
-    local requirements base venv stamp lock_fd
+    local base
 
     eda_apt_install "$EDA_ALERTMANAGER_PACKAGE" "$EDA_JAVA_PACKAGE"
 
-    requirements="$CI_DIR/requirements-eda.txt"
     base=$(find_python "$EDA_PYTHON") || ci_die "no Python $EDA_PYTHON interpreter found for the ansible-rulebook venv"
-    venv=$EDA_VENV_DIR
-    stamp="$("$base" -c 'import sys; print(sys.version)') @ $base"$'\n'"$(cat "$requirements")"
-
-    mkdir -p "$CI_CACHE"
-    exec {lock_fd}>"$CI_CACHE/.lock-eda"
-    flock "$lock_fd"
-
-    if [[ -f $venv/.pycall-ci-stamp && $(cat "$venv/.pycall-ci-stamp") == "$stamp" ]] \
-        && "$venv/bin/python" -c 'import ansible_rulebook, drools, ansible_runner, ansible' 2>/dev/null; then
-        ci_log "eda: reusing $venv"
-    else
-        ci_log "eda: building $venv from $base"
-        rm -rf "$venv"
-        "$base" -m venv "$venv" || ci_die "$base -m venv $venv failed"
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
-            -r "$requirements" 2> >(grep -v "^WARNING: Location 'file:" >&2) \
-            || ci_die "pip could not install $requirements into $venv"
-        "$venv/bin/python" -m pip check --disable-pip-version-check \
-            || ci_die "the pins in $requirements are not consistent (pip check)"
-        printf '%s' "$stamp" >"$venv/.pycall-ci-stamp"
-    fi
-
-    flock -u "$lock_fd"
-    exec {lock_fd}>&-
+    pinned_venv eda "$base" "$EDA_VENV_DIR" "$CI_DIR/requirements-eda.txt" 'import ansible_rulebook, drools, ansible_runner, ansible'
 
     # shellcheck disable=SC2034  # read by integration.sh
-    EDA_VENV=$venv
+    EDA_VENV=$PINNED_VENV
 }
