@@ -16,11 +16,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 
-# install_driver HOST: the driver and a copy of module_utils under /opt/pycall in HOST
+# install_driver HOST: the driver, its stop points (shared with the unit tests) and a copy of
+# module_utils under /opt/pycall in HOST
 install_driver() {
     local dest
     dest=$(lab_install_library "$1" /opt/pycall "$here")
-    cp "$here/files/crash_driver.py" "$dest/"
+    cp "$here/files/crash_driver.py" "$(lab_collection_root "$here")/tests/faults/stop_points.py" "$dest/"
 }
 
 lab_require_up 1

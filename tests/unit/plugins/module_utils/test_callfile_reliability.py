@@ -17,11 +17,12 @@ import time
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_manage, callfile_spool
+from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_spool
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import SpoolError, ValidationError
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import clean_staging, write_callfile
+from ansible_collections.pycall.asterisk.tests.faults import stop_points
 
 FUZZ_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'fuzz', 'fuzz_callfile.py')
 
@@ -57,41 +58,7 @@ def staged(paths):
 
 # --- SIGKILL at every step ---------------------------------------------------------------------
 
-def _stop_self():
-    os.kill(os.getpid(), signal.SIGSTOP)
-
-
-def _stop_before(owner, attr):
-    real = getattr(owner, attr)
-
-    def hooked(*args, **kwargs):
-        setattr(owner, attr, real)
-        _stop_self()
-        return real(*args, **kwargs)
-    setattr(owner, attr, hooked)
-
-
-def _stop_mid_write():
-    real = os.write
-
-    def half(fd, data):
-        os.write = real
-        written = real(fd, data[:len(data) // 2])
-        _stop_self()
-        return written
-    os.write = half
-
-
-STOPS = {
-    'locked': lambda: _stop_before(callfile_manage, 'find_calls'),
-    'created': lambda: _stop_before(os, 'write'),
-    'mid-write': _stop_mid_write,
-    'written': lambda: _stop_before(os, 'fsync'),
-    'moded': lambda: _stop_before(os, 'fchown'),
-    'owned': lambda: _stop_before(os, 'utime'),
-    'dated': lambda: _stop_before(callfile_spool, 'rename_noreplace'),
-    'published': lambda: _stop_before(callfile_spool, 'fsync_dir'),
-}
+STOPS = [step for step, _what in stop_points.STEPS]
 
 
 def _spool_in_child(paths, name, stop=None):
@@ -102,7 +69,7 @@ def _spool_in_child(paths, name, stop=None):
     code = 2
     try:
         if stop:
-            STOPS[stop]()
+            stop_points.install_stop(stop)
         code = 0 if ensure_calls(paths, [CallRequest(call_spec(name), name=name)])[0]['changed'] else 1
     finally:
         os._exit(code)  # pylint: disable=protected-access

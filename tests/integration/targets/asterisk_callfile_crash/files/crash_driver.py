@@ -46,10 +46,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 # pylint: disable=wrong-import-position
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_manage, callfile_spool  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_spool  # noqa: E402
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import name_of  # noqa: E402
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls  # noqa: E402
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec  # noqa: E402
+# tests/faults/stop_points.py, copied beside this file by runme.sh
+from stop_points import STEPS, install_stop  # noqa: E402
 
 SPOOL_MODE = 0o640
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths, clean_staging  # noqa: E402
@@ -66,18 +68,6 @@ STAGED = re.compile(r'^\.pycall-(?P<file>.+)\.(?P<pid>[0-9]+)\.[0-9a-f]{8}\.tmp$
 # Semicolons are escaped in the file: a torn or re-read file would show in the echo.
 PAD = 'k=v;' * 120
 
-# (step, what has happened when the spooler stops there)
-STEPS = [
-    ('locked', 'spool lock held, spool not yet scanned'),
-    ('created', 'staged file created and flocked, nothing written'),
-    ('mid-write', 'half of the text written'),
-    ('written', 'whole text written, not fsynced'),
-    ('synced', 'text fsynced, mode not set'),
-    ('moded', 'mode set, owner not set'),
-    ('owned', 'owner set, due time not set'),
-    ('dated', 'due time set, just before the rename'),
-    ('published', 'renamed into outgoing, directory not fsynced'),
-]
 EXIT_CHANGED, EXIT_UNCHANGED, EXIT_ERROR, EXIT_FELL_THROUGH = 0, 3, 4, 5
 
 
@@ -114,49 +104,6 @@ def spool(name):
 
 
 # --- children -------------------------------------------------------------------------
-
-
-def _stop_self():
-    os.kill(os.getpid(), signal.SIGSTOP)
-
-
-def _stop_before(owner, attr):
-    real = getattr(owner, attr)
-
-    def hooked(*args, **kwargs):
-        setattr(owner, attr, real)
-        _stop_self()
-        return real(*args, **kwargs)
-    setattr(owner, attr, hooked)
-
-
-def _stop_mid_write():
-    real = os.write
-
-    def half(fd, data):
-        os.write = real
-        written = real(fd, data[:max(1, len(data) // 2)])
-        _stop_self()
-        return written
-    os.write = half
-
-
-def install_stop(step):
-    """Make this process SIGSTOP itself at ``step`` (once)."""
-    if step == 'mid-write':
-        _stop_mid_write()
-        return
-    where = {
-        'locked': (callfile_manage, 'find_calls'),
-        'created': (os, 'write'),
-        'written': (os, 'fsync'),
-        'synced': (os, 'fchmod'),
-        'moded': (os, 'fchown'),
-        'owned': (os, 'utime'),
-        'dated': (callfile_spool, 'rename_noreplace'),
-        'published': (callfile_spool, 'fsync_dir'),
-    }[step]
-    _stop_before(*where)
 
 
 def spawn(name, step=None):
