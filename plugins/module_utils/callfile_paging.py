@@ -185,7 +185,22 @@ def wait_for_ack(probe, read, timeout, poll=0.5, clock=time.time, sleep=time.sle
 
 
 def annotate(calls, read):
-    """Add acknowledged/acknowledged_at to each described call (asterisk_callfile_info); only pages are read."""
+    """Add acknowledged/acknowledged_at to each described call (asterisk_callfile_info); only pages are read.
+
+    Returns None, or why Asterisk could not be asked (not running, or this
+    account may not use its CLI): the pages then say null, "unknown", rather
+    than false or a failed listing, and Asterisk is not asked again for the others.
+    """
+    problem = None
     for call in calls:
-        call.update(ack_result(read(call['name']) if is_page(call.get('fields')) else None))
-    return calls
+        if not is_page(call.get('fields')):
+            call.update(ack_result(None))
+            continue
+        if problem is None:
+            try:
+                call.update(ack_result(read(call['name'])))
+                continue
+            except AckReadError as exc:
+                problem = str(exc)
+        call.update(acknowledged=None, acknowledged_at=None)
+    return problem

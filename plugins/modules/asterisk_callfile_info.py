@@ -326,6 +326,8 @@ calls:
         - For an acknowledged page (O(pycall.asterisk.asterisk_callfile#module:acknowledge=true)), whether the
           callee pressed the key, read from Asterisk's AstDB with C(asterisk -rx) (root or Asterisk's user,
           Asterisk running). V(false) for every other call.
+        - Null for pages when Asterisk could not be asked (not running, or this account may not use its CLI);
+          a warning says why. The listing itself does not fail for that.
       type: bool
       sample: true
       version_added: 0.2.0
@@ -377,6 +379,13 @@ def main():
     params = module.params
     conf = params['asterisk_conf']
     calls, summary = [], summarize([])
+    ack_problems = []
+
+    def acknowledgements(found):
+        problem = annotate(found, lambda name: read_ack(name, module.run_command))
+        if problem:
+            ack_problems.append(problem)
+
     try:
         paths = SpoolPaths(outgoing=params['spool_dir'], asterisk_conf=conf)
         source = 'spool_dir' if params['spool_dir'] else 'astspooldir: %s' % spool_root_info(conf)[1]
@@ -385,9 +394,11 @@ def main():
             calls, summary = list_spool(paths, names=params['name'], statuses=params['status'],
                                         since=parse_since(params['since']), detail=params['detail'],
                                         asterisk=running_asterisk(conf), show_variables=params['show_variables'],
-                                        annotate=lambda found: annotate(found, lambda name: read_ack(name, module.run_command)))
+                                        annotate=acknowledgements)
     except CallFileError as exc:
         module.fail_json(msg=str(exc), path=getattr(exc, 'path', None))
+    for problem in ack_problems:
+        module.warn('acknowledged is null (unknown) for the pages listed: %s' % problem)
     module.exit_json(changed=False, calls=calls, summary=summary, spool=spool)
 
 

@@ -126,12 +126,29 @@ def test_info_asks_asterisk_for_pages_only():
         return 1798101012 if name == 'p1' else None
 
     fields = build_spec(page(name='p1')).as_dict()
-    calls = paging.annotate([{'name': 'p1', 'fields': fields},
-                             {'name': 'p2', 'fields': build_spec(page(name='p2')).as_dict()},
-                             {'name': 'plain', 'fields': {'context': 'pycall-page', 'variables': {}}},
-                             {'name': 'broken', 'fields': None}], read=read)
+    calls = [{'name': 'p1', 'fields': fields},
+             {'name': 'p2', 'fields': build_spec(page(name='p2')).as_dict()},
+             {'name': 'plain', 'fields': {'context': 'pycall-page', 'variables': {}}},
+             {'name': 'broken', 'fields': None}]
+    assert paging.annotate(calls, read=read) is None
     assert asked == ['p1', 'p2']
     assert [c['acknowledged'] for c in calls] == [True, False, False, False]
+
+
+def test_info_without_asterisk_says_unknown_for_pages_and_asks_once():
+    asked = []
+
+    def read(name):
+        asked.append(name)
+        raise paging.AckReadError('acknowledge: cannot reach Asterisk through asterisk -rx')
+
+    calls = [{'name': 'p1', 'fields': build_spec(page(name='p1')).as_dict()},
+             {'name': 'p2', 'fields': build_spec(page(name='p2')).as_dict()},
+             {'name': 'plain', 'fields': {'context': 'pycall-page', 'variables': {}}}]
+    problem = paging.annotate(calls, read=read)
+    assert 'cannot reach Asterisk' in problem
+    assert asked == ['p1']
+    assert [(c['acknowledged'], c['acknowledged_at']) for c in calls] == [(None, None), (None, None), (False, None)]
 
 
 class Clock:
