@@ -38,13 +38,30 @@ out=$(mktemp -d)
 pids=()
 # shellcheck disable=SC2329  # run by the EXIT trap
 cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    local pid left
+    # ansible-runner starts each playbook in a session of its own, out of the rulebook's process
+    # group: find them by the marker they inherit (a page still waiting would run on for hours).
+    for pid in $(marked_pids); do pids+=("$pid"); done
+    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do
-        for _ in $(seq 1 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL -- "-$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     done
+    left=$(marked_pids)
+    [ -z "$left" ] || echo "WARNING: processes of this run still alive: $left" >&2
     rm -rf "$out"
+}
+# marked_pids: every process that carries this run's PYCALL_EDA_RUN marker in its environment
+marked_pids() {
+    local environ pid
+    for environ in /proc/[0-9]*/environ; do
+        pid=${environ#/proc/}
+        pid=${pid%/environ}
+        [ "$pid" != $$ ] || continue
+        if tr '\0' '\n' <"$environ" 2>/dev/null | grep -Fxq "PYCALL_EDA_RUN=$out"; then
+            echo "$pid"
+        fi
+    done
 }
 trap cleanup EXIT
 
@@ -103,7 +120,7 @@ setsid "$alertmanager" --config.file="$out/alertmanager.yml" --storage.path="$ou
     --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= \
     >"$out/alertmanager.log" 2>&1 </dev/null &
 pids+=($!)
-env -u PYTHONPATH PATH="$eda_bin:$PATH" JAVA_HOME="$java_home" setsid "$rulebook_bin" -r pycall.asterisk.page_on_alert \
+env -u PYTHONPATH PATH="$eda_bin:$PATH" JAVA_HOME="$java_home" PYCALL_EDA_RUN="$out" setsid "$rulebook_bin" -r pycall.asterisk.page_on_alert \
     -i "$inv" --vars "$out/vars.yml" -v >"$out/rulebook.log" 2>&1 </dev/null &
 pids+=($!)
 
