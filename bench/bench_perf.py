@@ -148,12 +148,14 @@ def batch_play(count):
 
 
 def measure_batch(args, plays, peer):
-    samples = {'task': [], 'ping': [], 'floor': [], 'peer': []}
+    samples = {'task': [], 'ping': [], 'floor': [], 'peer': [], 'carry': []}
     play = batch_play(args.calls)
+    carry = play.replace('pycall.asterisk.asterisk_callfile:', 'bench_carry:')
     ping = benchlib.ping_play()
     for round_ in range(args.rounds):
         log('batch round %d/%d (%d calls)' % (round_ + 1, args.rounds, args.calls))
         samples['ping'].append(plays.run(ping))
+        samples['carry'].append(plays.run(carry, {'spool': '/nonexistent'}))
         base = benchlib.make_spool(args.dir)
         try:
             samples['task'].append(plays.run(play, {'spool': base}))
@@ -179,6 +181,12 @@ def measure_batch(args, plays, peer):
              '%.2f s (%s calls/s)' % (task, _n(args.calls / task)),
              'durable batch floor (staged files, one syncfs, rename all, one dir fsync): %.2f s' % best['floor'],
              '%.2fx the floor' % (task / best['floor']), '<= 1.5x the floor']]
+    carried = max(best['carry'] - best['ping'], 1e-6)
+    rows.append(['the same task, Ansible\'s share: the same `calls` and a result of the same shape through a '
+                 'module that writes nothing (bench/library/bench_carry.py)',
+                 '%.2f s of the %.2f s' % (carried, task),
+                 'the rest, the collection\'s own work: %.2f s' % (task - carried),
+                 '%.2fx the floor' % ((task - carried) / best['floor']), '-'])
     if 'peer' in best:
         rows.append(['the same task against pycall 2.3.2 (no fsync, no checks)',
                      '%s calls/s' % _n(args.calls / task),

@@ -93,6 +93,7 @@ class Playbooks:
                         ANSIBLE_INVENTORY_UNPARSED_WARNING='0', ANSIBLE_PYTHON_INTERPRETER='auto_silent',
                         ANSIBLE_HOST_KEY_CHECKING='0', ANSIBLE_RETRY_FILES_ENABLED='0',
                         ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
+                        ANSIBLE_LIBRARY=os.path.join(HERE, 'library'),
                         ANSIBLE_CALLBACKS_ENABLED='bench_clock')
         self.env.update(extra_env or {})
         self.count = 0

@@ -56,6 +56,7 @@ _RUN_OPTIONS = dict(
     staging_dir=dict(type='path'),
     lock_timeout=dict(type='int', default=30),
     spacing=dict(type='int', default=0),
+    detail=dict(type='str', default='compact', choices=['compact', 'full']),
     wait=dict(type='bool', default=False),
     wait_timeout=dict(type='int', default=300),
     acknowledge=dict(type='bool', default=False),

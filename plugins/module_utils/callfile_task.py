@@ -168,6 +168,17 @@ def _pages(paths, results, params, check_mode, run):
             result['call_file'] = os.path.join(paths.done, os.path.basename(call_file))
 
 
+# What an entry of a batch result keeps by default: what a runbook acts on. The rest (the
+# call file's text, the lists of other files) is per-entry bulk that Ansible would carry
+# through every layer for each of thousands of entries; detail=full returns it.
+_FULL_ONLY = ('content', 'cancelled', 'in_flight', 'cancelled_waiting', 'stuck')
+
+
+def compact_entry(result):
+    """A batch entry's result without the keys only detail=full returns."""
+    return dict((key, value) for key, value in result.items() if key not in _FULL_ONLY)
+
+
 def manage_call(params, check_mode=False, run=None):
     """Run the task described by module parameters; returns the result dict.
 
@@ -211,6 +222,8 @@ def manage_call(params, check_mode=False, run=None):
             'after': ''.join(r['diff']['after'] for r in results)}
     for result in results:
         del result['diff']
+    if (params.get('detail') or 'compact') == 'compact':
+        results = [compact_entry(result) for result in results]
     changed = [r for r in results if r['changed']]
     return {'changed': bool(changed), 'calls': results, 'diff': diff,
             'msg': '%d of %d call(s) changed' % (len(changed), len(results))}
@@ -236,6 +249,20 @@ def _masked(value, redactor):
     return value
 
 
+def given_arguments(params):
+    """The task's arguments as echoed in the result, ``calls`` entries without the options they left out.
+
+    Ansible echoes a module's arguments with every sub-option an entry did not
+    give set to null: 22 keys per entry, as large as the batch result itself.
+    The echo keeps what each entry said; Ansible's no_log masking still applies.
+    """
+    echoed = dict(params)
+    if isinstance(params.get('calls'), list):
+        echoed['calls'] = [dict((key, value) for key, value in entry.items() if value is not None)
+                           if isinstance(entry, dict) else entry for entry in params['calls']]
+    return echoed
+
+
 def run_callfile_task(module):
     """exit_json/fail_json for AnsibleModule; never a traceback for our errors.
 
@@ -255,4 +282,6 @@ def run_callfile_task(module):
     diff = result.pop('diff')
     if module._diff:
         result['diff'] = diff
+    if module.params.get('calls'):
+        result['invocation'] = {'module_args': _masked(given_arguments(module.params), redactor)}
     module.exit_json(**result)

@@ -334,6 +334,21 @@ options:
         O(schedule) plus I(i) times O(spacing)).
     type: int
     default: 0
+  detail:
+    description:
+      - How much each entry of RV(calls) says when O(calls) is given.
+      - V(compact) returns per entry RV(calls[].changed), RV(calls[].name), RV(calls[].call_file),
+        RV(calls[].status), RV(calls[].phase), RV(calls[].schedule) and RV(calls[].msg), plus the keys
+        O(wait) and O(acknowledge) add. A batch of thousands of calls then costs Ansible a fraction of the
+        time to carry back.
+      - V(full) adds the call file's text (RV(calls[].content)) and the lists of other files each entry
+        touched or left alone (RV(calls[].cancelled), RV(calls[].in_flight), RV(calls[].cancelled_waiting),
+        RV(calls[].stuck)). In diff mode the batch's diff shows the text whatever the detail.
+      - Without O(calls) the result is always complete.
+    type: str
+    choices: [compact, full]
+    default: compact
+    version_added: 0.2.0
   wait:
     description:
       - Wait until Asterisk reports the call's outcome (the C(Status) line of the archived file) or
@@ -626,15 +641,18 @@ calls:
       sample: {"epoch": 1798101000, "iso_utc": "2026-12-24T08:30:00Z", "absolute": true}
     content:
       description: As RV(content), for this entry.
+      returned: with O(detail=full)
       type: str
       sample: "Channel: PJSIP/201\nApplication: Playback\nData: hello-world\nArchive: yes\n"
     cancelled:
       description: As RV(cancelled), for this entry.
+      returned: with O(detail=full)
       type: list
       elements: str
       sample: []
     in_flight:
       description: As RV(in_flight), for this entry.
+      returned: with O(detail=full)
       type: list
       elements: str
       sample: []
@@ -644,11 +662,13 @@ calls:
       sample: queued
     cancelled_waiting:
       description: As RV(cancelled_waiting), for this entry.
+      returned: with O(detail=full)
       type: list
       elements: str
       sample: []
     stuck:
       description: As RV(stuck), for this entry.
+      returned: with O(detail=full)
       type: list
       elements: str
       sample: []

@@ -97,7 +97,7 @@ def test_check_mode_predicts_an_unacknowledged_page_and_writes_nothing(spool):
 
 
 def test_a_batch_pages_every_entry_the_same_way(spool):
-    result = manage_call(page(name='roster', channel=None, ack_digit='5', spool_dir=spool.outgoing,
+    result = manage_call(page(name='roster', channel=None, ack_digit='5', spool_dir=spool.outgoing, detail='full',
                               calls=[{'channel': 'PJSIP/1'}, {'channel': 'PJSIP/2', 'name': 'second'}]),
                          check_mode=True)
     spooled = [parse_callfile(call['content']).spec for call in result['calls']]

@@ -185,7 +185,7 @@ def test_redactor_is_empty_without_secrets():
 
 
 def test_secrets_of_each_calls_entry_are_masked_too(spool):
-    params = _params(spool, name=None, calls=[
+    params = _params(spool, name=None, detail='full', calls=[
         {'name': 'one', 'secret_variables': {'PIN': SECRET}},
         {'name': 'two', 'secret_variables': {'CODE': ROTATED}, 'variables': {'A': 'x'}},
     ])

@@ -150,7 +150,7 @@ def test_bad_schedule_and_name_leave_nothing(spool):
 
 def test_batch_spools_every_entry_spaced_in_one_run(spool):
     base = int(time.time()) + 600
-    result = manage_call(params(spool, name='roster', schedule=str(base), spacing=30,
+    result = manage_call(params(spool, name='roster', schedule=str(base), spacing=30, detail='full',
                                 calls=[{'channel': 'PJSIP/201'}, {'channel': 'PJSIP/202'},
                                        {'trunk_type': 'SIP', 'trunk_name': 't', 'number': '3', 'name': 'third'}]))
     assert result['changed'] and [c['name'] for c in result['calls']] == ['roster-1', 'roster-2', 'third']
@@ -161,6 +161,19 @@ def test_batch_spools_every_entry_spaced_in_one_run(spool):
                                calls=[{'channel': 'PJSIP/201'}, {'channel': 'PJSIP/202'},
                                       {'trunk_type': 'SIP', 'trunk_name': 't', 'number': '3', 'name': 'third'}]))
     assert not again['changed']
+
+
+def test_batch_entries_are_compact_unless_detail_full(spool):
+    entries = [{'channel': 'PJSIP/201'}, {'channel': 'PJSIP/202'}]
+    compact = manage_call(params(spool, name='c', calls=entries))
+    full = manage_call(params(spool, name='f', calls=entries, detail='full'))
+    bulk = {'content', 'cancelled', 'in_flight', 'cancelled_waiting', 'stuck'}
+    for entry in compact['calls']:
+        assert set(entry) == {'changed', 'name', 'call_file', 'status', 'phase', 'schedule', 'msg'}
+    for entry in full['calls']:
+        assert bulk <= set(entry) and entry['content'].startswith('Channel: PJSIP/20')
+    # The batch's diff still shows every file's text, whatever the detail.
+    assert compact['diff']['after'].count('Channel: PJSIP/20') == 2
 
 
 def test_batch_with_one_invalid_entry_writes_nothing(spool):

@@ -73,6 +73,23 @@ def test_secret_variables_of_an_entry_are_written_and_masked(capsys, outgoing):
     assert SECRET not in out
 
 
+def test_batch_echoes_each_entry_as_given_and_masks_secrets(capsys, outgoing):
+    out, result = run_module(capsys, batch(outgoing, {'channel': 'Local/201@lab'},
+                                           {'channel': 'Local/202@lab', 'secret_variables': {'PIN': SECRET}}))
+    echoed = result['invocation']['module_args']
+    assert echoed['calls'][0] == {'channel': 'Local/201@lab'}
+    assert set(echoed['calls'][1]) == {'channel', 'secret_variables'}
+    # Task-level options keep Ansible's full echo, defaults included.
+    assert echoed['detail'] == 'compact' and echoed['spacing'] == 0
+    assert SECRET not in out
+
+
+def test_single_call_keeps_ansibles_own_echo(capsys, outgoing):
+    _out, result = run_module(capsys, dict(channel='Local/201@lab', application='Echo', spool_dir=outgoing))
+    assert result['invocation']['module_args']['calls'] is None
+    assert 'content' in result
+
+
 def test_trunk_parts_are_required_together_at_task_level(capsys, outgoing):
     _out, result = run_module(capsys, dict(trunk_type='Local', number='5', application='Echo', spool_dir=outgoing))
     assert result['failed'] is True and 'trunk_name' in result['msg']
