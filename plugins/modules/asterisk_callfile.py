@@ -500,6 +500,11 @@ EXAMPLES = r'''
       - channel: PJSIP/202
       - channel: PJSIP/203
   become: true
+  register: roster
+
+- name: Which entries were spooled (each entry's name, call_file, status, phase, schedule, msg)
+  ansible.builtin.debug:
+    msg: "{{ roster.calls | selectattr('changed') | map(attribute='name') | list }}"
 
 - name: Page and wait until the on-call engineer presses 1 (answering alone is not enough)
   pycall.asterisk.asterisk_callfile:
