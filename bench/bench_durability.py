@@ -83,7 +83,7 @@ def floor(base, calls, meta=False, batch=False):
 
 
 def writer(base, calls, durable=True):
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths, write_callfile
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths, write_callfile
     paths = SpoolPaths(outgoing=os.path.join(base, 'outgoing'))
     due = int(time.time()) + 86400
     for index in range(calls):
@@ -91,23 +91,23 @@ def writer(base, calls, durable=True):
 
 
 def _requests(count, prefix):
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import CallSpec
     return [CallRequest(CallSpec('Local/%d@answer' % index, application='Playback', data='hello-world', archive=True),
                         name='%s-%d' % (prefix, index), schedule='+1d') for index in range(count)]
 
 
 def module_path(base, calls):
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import ensure_calls
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import ensure_calls
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths
     paths = SpoolPaths(outgoing=os.path.join(base, 'outgoing'))
     for request in _requests(calls, 'one'):
         ensure_calls(paths, [request])
 
 
 def batch(base, calls):
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import ensure_calls
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import ensure_calls
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths
     paths = SpoolPaths(outgoing=os.path.join(base, 'outgoing'))
     ensure_calls(paths, _requests(calls, 'batch'))
 

@@ -29,7 +29,7 @@ make_spool = benchlib.make_spool
 
 
 def bench_writer(parent, count, durable):
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths, write_callfile
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths, write_callfile
     base = make_spool(parent)
     paths = SpoolPaths(outgoing=os.path.join(base, 'outgoing'))
     text = benchlib.CALL_TEXT

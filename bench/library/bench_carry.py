@@ -8,8 +8,8 @@ Not part of the collection: the benchmark puts this directory on ANSIBLE_LIBRARY
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_argspec import module_kwargs
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import given_arguments
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.argspec import module_kwargs
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.task import given_arguments
 
 
 def main():

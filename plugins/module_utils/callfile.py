@@ -25,7 +25,7 @@ import os
 import stat
 import uuid
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import (  # noqa: F401 pylint: disable=unused-import
     CallExistsError,
     CallFileError,
     IncorrectTime,
@@ -53,20 +53,20 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors im
     UnknownError,
     ValidationError,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_found import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.found import (  # noqa: F401 pylint: disable=unused-import
     CALL_SUFFIX,
     call_filename,
     call_state,
     name_of,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import (  # noqa: F401 pylint: disable=unused-import
     CallRecord,
     CallSpec,
     build_channel,
     check_mode,
     parse_callfile,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_pycall import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.pycall import (
     blank_to_none,
     check_pycall_types,
     check_spool_access,
@@ -77,11 +77,11 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_pycall im
     variables_for_asterisk,
     write_private,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.schedule import (  # noqa: F401 pylint: disable=unused-import
     iso_utc,
     resolve_schedule,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import (  # noqa: F401 pylint: disable=unused-import
     DEFAULT_MODE,
     SpoolPaths,
     check_filename,

@@ -722,8 +722,8 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_argspec import module_kwargs
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import run_callfile_task
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.argspec import module_kwargs
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.task import run_callfile_task
 
 
 def main():

@@ -350,16 +350,16 @@ calls:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.asterisk_conf import (
     running_asterisk,
     spool_facts,
     spool_root_info,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_listing import DETAILS, list_spool, parse_since, summarize
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_paging import annotate, read_ack
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import CallFileError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.listing import DETAILS, list_spool, parse_since, summarize
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.paging import annotate, read_ack
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import STATES
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths
 
 
 def main():

@@ -11,7 +11,7 @@ so both kill the writer at the same places. Each hook fires once, then gets out 
 import os
 import signal
 
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_manage, callfile_spool
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import manage as callfile_manage, spool as callfile_spool
 
 # (step, what has happened when the spooler stops there), in the order a spooler reaches them
 STEPS = [

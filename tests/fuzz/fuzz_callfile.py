@@ -55,7 +55,7 @@ COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
 def _make_importable():
     """Put this checkout on sys.path as ansible_collections.pycall.asterisk if it is not yet."""
     try:
-        import ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model  # noqa: F401 pylint: disable=unused-import
+        import ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model  # noqa: F401 pylint: disable=unused-import
         return
     except ImportError:
         pass
@@ -71,10 +71,10 @@ _make_importable()
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import name_of  # noqa: E402
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError  # noqa: E402
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls  # noqa: E402
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths  # noqa: E402
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import build_spec  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, ensure_calls  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.task import build_spec  # noqa: E402
 
 # --- a model of Asterisk 22's call-file reader (pbx_spool.c, apply_outgoing) ------------------
 

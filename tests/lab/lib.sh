@@ -195,7 +195,7 @@ for line in sys.stdin:
 lab_collection_root() {
     local dir=$1
     while [ "$dir" != / ]; do
-        if [ -f "$dir/galaxy.yml" ] && [ -f "$dir/plugins/module_utils/callfile_spool.py" ]; then
+        if [ -f "$dir/galaxy.yml" ] && [ -f "$dir/plugins/module_utils/_callfile/spool.py" ]; then
             echo "$dir"
             return 0
         fi

@@ -20,7 +20,7 @@ if settings is not None:
     settings.register_profile('pycall-random', print_blob=True)
     settings.load_profile('pycall-random' if os.environ.get('PYCALL_HYPOTHESIS_RANDOM') == '1' else 'pycall-ci')
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths
 
 
 def make_spool(base):

@@ -8,16 +8,16 @@ import os
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_asterisk_conf as conf_mod
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import asterisk_conf as conf_mod
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.asterisk_conf import (
     asterisk_account,
     read_directories,
     running_asterisk,
     spool_root_info,
     writable_by_others,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import SpoolError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import spool_root
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import SpoolError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import spool_root
 
 
 class FakeProc:

@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_spool
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallExistsError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import DEFAULT_MODE, SYNCFS_MIN_FILES, SpoolBatch
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import spool as callfile_spool
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import CallExistsError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, ensure_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import CallSpec
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import DEFAULT_MODE, SYNCFS_MIN_FILES, SpoolBatch
 
 TEXT = 'Channel: Local/1@answer\nApplication: Echo\nArchive: yes\n'
 DUE = 1790000000

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import (
     CallSpec,
     check_callerid,
     check_callerid_parts,
@@ -16,7 +16,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model imp
     parse_callfile,
     scan_int,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import resolve_schedule
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.schedule import resolve_schedule
 
 BODY = 'Channel: Local/1@busy\nApplication: Echo\nRetryTime: 10\nMaxRetries: 3\n'
 
@@ -177,7 +177,7 @@ def test_pycall_callerid_parts_are_exact_or_refused():
 # --- cancel and reschedule between attempts ------------------------------------------------
 
 def _spool_with(spool, notes, name='page', data='hello-world'):
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_call
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, ensure_call
     spec = CallSpec('Local/1@busy', application='Playback', data=data, retry_time=3, max_retries=3, archive=True)
     first = ensure_call(spool, CallRequest(spec, name=name))
     with open(first['call_file'], 'a') as handle:
@@ -186,7 +186,7 @@ def _spool_with(spool, notes, name='page', data='hello-world'):
 
 
 def _ensure(spool, name, state='present', data='hello-world', **kwargs):
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_call
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, ensure_call
     spec = CallSpec('Local/1@busy', application='Playback', data=data, retry_time=3, max_retries=3, archive=True)
     return ensure_call(spool, CallRequest(spec, name=name), state=state, **kwargs)
 

@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_listing
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_listing import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import listing as callfile_listing
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.listing import (
     COMPACT_KEYS,
     list_spool,
     name_filter,
@@ -116,7 +116,7 @@ def test_names_are_matched_before_any_file_is_opened(filled, monkeypatch):
 def test_acknowledgement_is_read_for_pages_and_kept_in_compact(spool):
     put(spool.done, 'p.0123456789abcdef.call', PAGE % 'p' + 'Status: Completed\n')
     put(spool.done, 'q.0123456789abcdef.call', BODY + 'Status: Completed\n')
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_paging import annotate
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.paging import annotate
     asked = []
 
     def read(name):
@@ -172,7 +172,7 @@ def test_compact_tells_every_archived_file_as_full_does(spool):
     put(spool.done, 'junk.call', 'this is not a call file\n')
     put(spool.done, 'retried.0123456789abcdef.call', BODY + 'StartRetry: 7 1 (1790000000)\nEndRetry: 7 1 (1790000030)\n'
         'StartRetry: 7 2 (1790000300)\nStatus: Expired\n')
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_paging import annotate
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.paging import annotate
 
     def run(detail):
         asked = []
@@ -191,7 +191,7 @@ def test_compact_tells_every_archived_file_as_full_does(spool):
 
 
 def test_since_keeps_a_file_whose_time_could_not_be_read(spool, monkeypatch):
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpooledFile
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpooledFile
     unreadable = SpooledFile('done', os.path.join(spool.done, 'locked.0123456789abcdef.call'), None, None, 'Permission denied')
     old = SpooledFile('done', os.path.join(spool.done, 'old.0123456789abcdef.call'), 1, BODY + 'Status: Completed\n')
     monkeypatch.setattr(callfile_listing, 'scan', lambda paths, match=None: [unreadable, old])

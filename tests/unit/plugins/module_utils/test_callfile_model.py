@@ -6,14 +6,14 @@ import pytest
 
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import (
     CallSpec,
     build_channel,
     normalise_codecs,
     parse_callfile,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_syntax import parse_lines
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.syntax import parse_lines
 
 APP = {'channel': 'Local/100@answer', 'application': 'Playback', 'data': 'hello-world'}
 

@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_paging as paging
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import build_spec, manage_call
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import paging
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import parse_callfile
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.task import build_spec, manage_call
 
 PAGE = {'name': 'page-4711-primary', 'channel': 'PJSIP/100', 'acknowledge': True, 'archive': True,
         'state': 'present', 'schedule': 'now', 'force': False}

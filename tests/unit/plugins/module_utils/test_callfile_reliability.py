@@ -17,11 +17,11 @@ import time
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_spool
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import SpoolError, ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import clean_staging, write_callfile
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import spool as callfile_spool
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import SpoolError, ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, ensure_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import CallSpec
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import clean_staging, write_callfile
 from ansible_collections.pycall.asterisk.tests.faults import stop_points
 
 FUZZ_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'fuzz', 'fuzz_callfile.py')

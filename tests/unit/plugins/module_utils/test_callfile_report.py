@@ -4,7 +4,7 @@
 
 import os
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import list_calls, wait_for_outcome
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import list_calls, wait_for_outcome
 
 BODY = 'Channel: Local/1@busy\nApplication: Echo\nMaxRetries: 2\nArchive: yes\n'
 

@@ -16,12 +16,12 @@ import time
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_spool
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import SpoolError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import list_calls, wait_for_outcome
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_safeio import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import spool as callfile_spool
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import SpoolError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, ensure_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import CallSpec
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import list_calls, wait_for_outcome
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.safeio import (
     READ_CAP,
     FileBusyError,
     FileTooLargeError,
@@ -29,7 +29,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_safeio im
     open_dir,
     read_regular,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import (
     SpoolPaths,
     clean_staging,
     lock_holders,

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ScheduleError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc, resolve_schedule
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ScheduleError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.schedule import iso_utc, resolve_schedule
 
 NOW = 1790000000  # 2026-09-21T13:33:20Z
 

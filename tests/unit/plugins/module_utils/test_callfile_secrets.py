@@ -9,18 +9,18 @@ import stat
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_task
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import SpoolError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, derive_name
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import list_calls
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_secrets import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import task as callfile_task
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import SpoolError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, derive_name
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import CallSpec
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import list_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.secrets import (
     MASK,
     Redactor,
     redact_variables,
     secret_forms,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import run_callfile_task
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.task import run_callfile_task
 
 SECRET = 'pin;4711'
 ESCAPED = 'pin\\;4711'

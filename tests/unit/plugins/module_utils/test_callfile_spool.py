@@ -9,14 +9,14 @@ import time
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_spool
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import spool as callfile_spool
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import (
     CallExistsError,
     NoUserError,
     SpoolError,
     StagingFilesystemError,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import (
     SpoolPaths,
     clean_staging,
     rename_noreplace,

@@ -6,8 +6,8 @@ import pytest
 
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_syntax import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.syntax import (
     MAX_LINE_BYTES,
     check_text,
     escape,

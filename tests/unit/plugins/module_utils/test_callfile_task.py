@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.task import (
     build_spec,
     manage_call,
     parse_mode,
@@ -189,7 +189,7 @@ def test_batch_with_one_invalid_entry_writes_nothing(spool):
 
 
 def test_entry_action_replaces_task_action():
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import merge_call
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.task import merge_call
     merged = merge_call(dict(SEED, name=None), {'context': 'c', 'extension': 'e'}, 0)
     assert merged['application'] is None and merged['data'] is None and merged['context'] == 'c'
     assert merged['trunk_type'] == 'Local'
@@ -209,7 +209,7 @@ def test_wait_reports_asterisks_status(spool):
     # A call spooled with wait whose outcome is already archived returns at once.
     waited = manage_call(params(spool, name='w', wait=True, wait_timeout=1, force=True))
     assert waited['timed_out'] and waited['status'] == 'pending'
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import wait_for_outcome
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import wait_for_outcome
     status, record, timed_out = wait_for_outcome(spool, done, 1)
     assert (status, len(record.attempts), timed_out) == ('expired', 1, False)
 
@@ -220,7 +220,7 @@ def test_wait_needs_archive(spool):
 
 
 def test_a_waited_call_cancelled_by_another_run_is_vanished_and_keeps_its_path(spool):
-    from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_task import _wait
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.task import _wait
     queued = manage_call(params(spool, name='gone', schedule='+1h'))
     os.unlink(queued['call_file'])      # another run's state=absent
     _wait(spool, [queued], 30)

@@ -11,46 +11,78 @@ import pytest
 
 PREFIX = 'ansible_collections.pycall.asterisk.plugins.module_utils'
 HERE = os.path.dirname(os.path.abspath(__file__))
-LIBRARY = os.path.normpath(os.path.join(HERE, '..', '..', '..', '..', 'plugins', 'module_utils'))
+PLUGINS = os.path.normpath(os.path.join(HERE, '..', '..', '..', '..', 'plugins'))
+LIBRARY = os.path.join(PLUGINS, 'module_utils')
+PRIVATE = '_callfile'
 # The public face (pycall's API) sits on top; nothing inside imports it back.
 FACADE = 'callfile'
 # The read side reports what is in the spool; it never depends on the write side.
-READ_SIDE = ('callfile_found', 'callfile_report', 'callfile_listing')
-WRITE_SIDE = ('callfile_manage', 'callfile_task')
+READ_SIDE = ('_callfile.found', '_callfile.report', '_callfile.listing')
+WRITE_SIDE = ('_callfile.manage', '_callfile.task')
 
 
-def _imports():
-    graph = {}
-    for filename in sorted(os.listdir(LIBRARY)):
-        if not filename.endswith('.py'):
-            continue
-        name = filename[:-3]
-        with open(os.path.join(LIBRARY, filename)) as handle:
-            tree = ast.parse(handle.read(), filename)
-        targets = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                if node.module.startswith(PREFIX + '.'):
-                    targets.add(node.module[len(PREFIX) + 1:])
-                elif node.module == PREFIX:
-                    targets.update(alias.name for alias in node.names)
-                else:
-                    targets.add('external:' + node.module)
-            elif isinstance(node, ast.Import):
-                targets.update('external:' + alias.name for alias in node.names)
-        graph[name] = targets
+def _targets(path):
+    """What one file imports: names under module_utils as '_callfile.x' or 'callfile', others as 'external:x'."""
+    with open(path) as handle:
+        tree = ast.parse(handle.read(), path)
+    targets = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.startswith(PREFIX + '.' + PRIVATE + '.') or node.module == PREFIX + '.' + FACADE:
+                targets.add(node.module[len(PREFIX) + 1:])
+            elif node.module in (PREFIX, PREFIX + '.' + PRIVATE):
+                base = node.module[len(PREFIX) + 1:]
+                targets.update((base + '.' if base else '') + alias.name for alias in node.names)
+            else:
+                targets.add('external:' + node.module)
+        elif isinstance(node, ast.Import):
+            targets.update('external:' + alias.name for alias in node.names)
+    return targets
+
+
+def _graph():
+    graph = {FACADE: _targets(os.path.join(LIBRARY, FACADE + '.py'))}
+    for filename in sorted(os.listdir(os.path.join(LIBRARY, PRIVATE))):
+        if filename.endswith('.py') and filename != '__init__.py':
+            graph[PRIVATE + '.' + filename[:-3]] = _targets(os.path.join(LIBRARY, PRIVATE, filename))
     return graph
 
 
-GRAPH = _imports()
+GRAPH = _graph()
 
 
 def test_the_library_was_found():
     assert FACADE in GRAPH and len(GRAPH) > 10
 
 
+def test_module_utils_holds_only_the_facade_and_the_private_package():
+    # Anything else at the top of module_utils would read as public.
+    assert sorted(name for name in os.listdir(LIBRARY) if name != '__pycache__') == sorted([FACADE + '.py', PRIVATE])
+
+
+def test_the_private_package_init_is_empty():
+    # ansible-test's empty-init rule, and no public names through the package itself.
+    assert os.path.getsize(os.path.join(LIBRARY, PRIVATE, '__init__.py')) == 0
+
+
 def test_nothing_imports_the_public_facade():
     assert sorted(name for name, targets in GRAPH.items() if FACADE in targets) == []
+
+
+def test_every_import_under_module_utils_names_a_real_module():
+    for name, targets in GRAPH.items():
+        for target in targets:
+            if not target.startswith('external:'):
+                assert target in GRAPH, '%s imports %s, which is neither the facade nor a private module' % (name, target)
+
+
+@pytest.mark.parametrize('module', ['asterisk_callfile', 'asterisk_callfile_info'])
+def test_modules_build_on_the_private_package_only(module):
+    targets = _targets(os.path.join(PLUGINS, 'modules', module + '.py'))
+    ours = sorted(t for t in targets if not t.startswith('external:'))
+    assert ours and all(t.startswith(PRIVATE + '.') for t in ours), ours
+    others = sorted(t for t in targets if t.startswith('external:') and t != 'external:ansible.module_utils.basic')
+    assert others == [], others
 
 
 @pytest.mark.parametrize('reader', READ_SIDE)

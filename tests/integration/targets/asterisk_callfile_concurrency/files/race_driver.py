@@ -40,10 +40,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 # pylint: disable=wrong-import-position
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_manage  # noqa: E402
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls  # noqa: E402
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec  # noqa: E402
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import manage as callfile_manage  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, ensure_calls  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import CallSpec  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths  # noqa: E402
 
 SPOOL_ROOT = '/var/spool/asterisk'
 PATHS = SpoolPaths(outgoing=SPOOL_ROOT + '/outgoing')

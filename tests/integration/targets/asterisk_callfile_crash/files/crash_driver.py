@@ -46,15 +46,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 # pylint: disable=wrong-import-position
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_spool  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import spool as callfile_spool  # noqa: E402
 from ansible_collections.pycall.asterisk.plugins.module_utils.callfile import name_of  # noqa: E402
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls  # noqa: E402
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, ensure_calls  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import CallSpec  # noqa: E402
 # tests/faults/stop_points.py, copied beside this file by runme.sh
 from stop_points import STEPS, install_stop  # noqa: E402
 
 SPOOL_MODE = 0o640
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import SpoolPaths, clean_staging  # noqa: E402
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths, clean_staging  # noqa: E402
 
 SPOOL_ROOT = '/var/spool/asterisk'
 PATHS = SpoolPaths(outgoing=SPOOL_ROOT + '/outgoing')

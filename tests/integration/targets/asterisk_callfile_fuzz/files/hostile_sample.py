@@ -43,7 +43,7 @@ def import_library(root):
     os.symlink(os.path.abspath(root), os.path.join(base, 'ansible_collections', 'pycall', 'asterisk'))
     sys.path.insert(0, base)
     # pylint: disable=import-outside-toplevel
-    from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_model, callfile_syntax
+    from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import model as callfile_model, syntax as callfile_syntax
     return callfile_model, callfile_syntax
 
 

@@ -18,15 +18,15 @@ import os
 import time
 import uuid
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_found import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.found import (
     Found,
     call_filename,
     name_of,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc, resolve_schedule
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_secrets import redact_variables
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.schedule import iso_utc, resolve_schedule
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.secrets import redact_variables
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import (
     DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MODE,
     check_archive_path,

@@ -13,7 +13,7 @@ line, whatever value the line holds, and then every known form of every
 secret value is masked in what is left.
 """
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_syntax import escape
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.syntax import escape
 
 MASK = '********'
 _SET_KEYS = ('set', 'setvar')

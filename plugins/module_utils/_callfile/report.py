@@ -15,12 +15,12 @@ last attempt gets no EndRetry).
 import os
 import time
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_found import Found, name_of
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_safeio import read_text_at
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_secrets import MASK
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import scan
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.found import Found, name_of
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import parse_callfile
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.safeio import read_text_at
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.schedule import iso_utc
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.secrets import MASK
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import scan
 
 STATES = ('pending', 'in_progress', 'completed', 'failed', 'expired', 'unknown')
 

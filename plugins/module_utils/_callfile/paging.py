@@ -19,9 +19,9 @@ import re
 import shutil
 import time
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import CallFileError, ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import iso_utc
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_syntax import check_text
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import CallFileError, ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.schedule import iso_utc
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.syntax import check_text
 
 PAGE_CONTEXT = 'pycall-page'
 PAGE_EXTENSION = 's'

@@ -25,13 +25,13 @@ import os
 import pwd
 import stat
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_daemon import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.asterisk_daemon import (
     PROC,
     Unknown,
     find_daemons,
     inspect_process,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import SpoolError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import SpoolError
 
 ASTERISK_CONF = '/etc/asterisk/asterisk.conf'
 CONFIG_DIR = '/etc/asterisk'
@@ -270,7 +270,7 @@ def running_asterisk(asterisk_conf=ASTERISK_CONF, proc=PROC, root='/', trusted_u
     when it restarts in place under the same pid), so the file's mtime is
     when the current Asterisk began.  The file is only a hint (Asterisk's
     account writes it): the pid counts only when its executable is
-    Asterisk's (callfile_asterisk_daemon).  Without the file, or without
+    Asterisk's (asterisk_daemon).  Without the file, or without
     /proc to check the pid, or when this account may not inspect the
     process (it is not root), nothing is claimed.
     """

@@ -15,7 +15,7 @@ does, so that ``parse(render(x)) == x`` holds for every accepted ``x``.
 
 import unicodedata
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
 
 # Asterisk reads lines into a fixed buffer; longer lines are skipped.
 MAX_LINE_BYTES = 1022

@@ -8,7 +8,7 @@ An archive may hold tens of thousands of calls.  Handing every parsed field
 of each through Ansible costs seconds (the result, not the reading, is the
 expensive part), so the default result per call is what a runbook decides
 on: name, file, status, phase, acknowledgement, times, attempts.  The full
-description (callfile_report.describe) is there on request.  Filters by
+description (report.describe) is there on request.  Filters by
 name (exact or glob), status and last activity are applied while the
 directories are read once, and names before any file is opened.
 """
@@ -17,11 +17,11 @@ import fnmatch
 import re
 import time
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_found import Found, name_of
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import STATES, describe
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_schedule import resolve_schedule
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import scan
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.found import Found, name_of
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import STATES, describe
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.schedule import resolve_schedule
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import scan
 
 DETAILS = ('compact', 'full')
 # What a runbook needs of each call; the rest of describe() comes with detail=full.

@@ -11,7 +11,7 @@ same choices, and ``no_log`` on ``secret_variables`` in every entry, which
 Ansible only honours for declared sub-options.
 
 Entries carry no defaults: a value left out of an entry must stay ``None``
-so the task-level value applies (see callfile_task.merge_call).
+so the task-level value applies (see _callfile.task.merge_call).
 """
 
 import copy

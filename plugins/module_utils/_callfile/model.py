@@ -12,8 +12,8 @@ Asterisk appends (StartRetry, EndRetry, Status) into a ``CallRecord``.
 import re
 import time
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_syntax import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.syntax import (
     check_text,
     parse_lines,
     render_line,

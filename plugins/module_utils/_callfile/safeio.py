@@ -19,7 +19,7 @@ import errno
 import os
 import stat
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import SpoolError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import SpoolError
 
 # Asterisk reads call files line by line into a 1 KiB buffer and has no use
 # for more than a few dozen lines; 64 KiB is far above any file it can act

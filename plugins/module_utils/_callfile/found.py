@@ -4,13 +4,13 @@
 """A spooled file as the read side sees it: which call it belongs to, its state and phase.
 
 PRIVATE to the collection: the public import is ``callfile``.  Both the
-writer (callfile_manage) and the readers (callfile_report,
-callfile_listing) build on this module, so it depends on neither.
+writer (manage) and the readers (report, listing) build on this
+module, so it depends on neither.
 """
 
 import hashlib
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import parse_callfile
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import parse_callfile
 
 CALL_SUFFIX = '.call'
 

@@ -21,7 +21,7 @@ import re
 import stat
 import time
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import (
     CallExistsError,
     NoPermissionError,
     NoUserError,
@@ -29,8 +29,8 @@ from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors im
     StagingFilesystemError,
     ValidationError,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import spool_root_info
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_safeio import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.asterisk_conf import spool_root_info
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.safeio import (
     FileBusyError,
     FileTooLargeError,
     NotRegularError,

@@ -18,14 +18,14 @@ import pwd
 import stat
 import unicodedata
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import (
     CallExistsError,
     ScheduleError,
     SpoolAccessError,
     SpoolError,
     ValidationError,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_syntax import check_text, render_line
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.syntax import check_text, render_line
 
 # pycall 2.x's Call.is_valid(): these must be real ints (a string '10' was invalid).
 INT_FIELDS = ('wait_time', 'retry_time', 'max_retries')

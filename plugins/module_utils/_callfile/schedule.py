@@ -16,7 +16,7 @@ import math
 import re
 import time
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import ScheduleError
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ScheduleError
 
 _RELATIVE = re.compile(r'^\+\s*(\d+)\s*([smhd])$')
 _UNIT_SECONDS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400}

@@ -11,18 +11,18 @@ mapping (parameter names in errors, defaults, results) is unit-tested.
 import os
 import time
 
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_argspec import CALL_OPTION_NAMES
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_errors import (
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.argspec import CALL_OPTION_NAMES
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import (
     CallFileError,
     ValidationError,
 )
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_manage import CallRequest, ensure_calls
-from ansible_collections.pycall.asterisk.plugins.module_utils import callfile_paging
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_report import wait_for_outcome
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_model import CallSpec, build_channel, check_mode
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_asterisk_conf import running_asterisk
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_secrets import Redactor
-from ansible_collections.pycall.asterisk.plugins.module_utils.callfile_spool import DEFAULT_LOCK_TIMEOUT, DEFAULT_MODE, SpoolPaths
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, ensure_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import paging
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import wait_for_outcome
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import CallSpec, build_channel, check_mode
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.asterisk_conf import running_asterisk
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.secrets import Redactor
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import DEFAULT_LOCK_TIMEOUT, DEFAULT_MODE, SpoolPaths
 
 _SPEC_OPTIONS = ('application', 'data', 'context', 'extension', 'priority', 'callerid', 'account',
                  'wait_time', 'retry_time', 'max_retries', 'codecs', 'archive', 'always_delete', 'early_media')
@@ -54,7 +54,7 @@ def _variables(params):
 
 def build_spec(params):
     """The CallSpec the parameters describe; errors name the parameter."""
-    params = callfile_paging.page_params(params, params.get('name'))
+    params = paging.page_params(params, params.get('name'))
     variables, secret_names = _variables(params)
     channel = params.get('channel')
     for part in ('trunk_type', 'trunk_name', 'number'):
@@ -95,7 +95,7 @@ def merge_call(defaults, entry, index):
         raise ValidationError('calls[%d]' % index, 'unsupported option(s): %s' % ', '.join(unknown))
     merged = dict((key, defaults.get(key)) for key in _CALL_KEYS)
     # Paging options are task-level: every entry of a batch is paged the same way.
-    merged.update((key, defaults.get(key)) for key in callfile_paging.PAGING_OPTIONS)
+    merged.update((key, defaults.get(key)) for key in paging.PAGING_OPTIONS)
     given = dict((key, value) for key, value in entry.items() if value is not None)
     for triggers, members in _GROUPS:
         if any(key in given for key in triggers):
@@ -145,14 +145,14 @@ def _pages(paths, results, params, check_mode, run):
     fresh = [r for r in results if r['changed'] and r['status'] == 'pending']
     if not check_mode:
         for result in fresh:
-            callfile_paging.clear_ack(result['name'], run)
+            paging.clear_ack(result['name'], run)
     deadline = time.time() + (params.get('wait_timeout') or 0)
     for result in results:
         if check_mode or result in fresh and not params.get('wait'):
-            result.update(callfile_paging.ack_result(None))
+            result.update(paging.ack_result(None))
             continue
         if not params.get('wait') or not result['call_file']:
-            result.update(callfile_paging.ack_result(callfile_paging.read_ack(result['name'], run)))
+            result.update(paging.ack_result(paging.read_ack(result['name'], run)))
             continue
         call_file = result['call_file']
 
@@ -160,10 +160,10 @@ def _pages(paths, results, params, check_mode, run):
             status, record, timed_out = wait_for_outcome(paths, call_file, 0)
             return status, record, not timed_out
 
-        epoch, status, record, timed_out = callfile_paging.wait_for_ack(
-            probe, lambda name=result['name']: callfile_paging.read_ack(name, run), max(0, deadline - time.time()))
+        epoch, status, record, timed_out = paging.wait_for_ack(
+            probe, lambda name=result['name']: paging.read_ack(name, run), max(0, deadline - time.time()))
         result.update(status=status, timed_out=timed_out, attempts=len(record.attempts) if record else 0)
-        result.update(callfile_paging.ack_result(epoch))
+        result.update(paging.ack_result(epoch))
         if status in ('completed', 'failed', 'expired'):
             result['call_file'] = os.path.join(paths.done, os.path.basename(call_file))
 
