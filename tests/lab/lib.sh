@@ -210,7 +210,9 @@ lab_install_library() {
     local dest
     dest="$(lab_root "$1")$2"
     rm -rf "$dest"
-    mkdir -p "$dest/ansible_collections/pycall/asterisk/plugins/module_utils"
-    cp "$(lab_collection_root "$3")"/plugins/module_utils/*.py "$dest/ansible_collections/pycall/asterisk/plugins/module_utils/"
+    mkdir -p "$dest/ansible_collections/pycall/asterisk/plugins"
+    # The facade and its private package (_callfile/), without caches of other Pythons.
+    cp -R "$(lab_collection_root "$3")"/plugins/module_utils "$dest/ansible_collections/pycall/asterisk/plugins/"
+    find "$dest/ansible_collections/pycall/asterisk/plugins/module_utils" -name __pycache__ -prune -exec rm -rf {} +
     echo "$dest"
 }
