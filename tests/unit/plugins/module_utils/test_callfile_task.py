@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.task import (
     build_spec,
+    given_arguments,
     manage_call,
     parse_mode,
 )
@@ -174,6 +175,15 @@ def test_batch_entries_are_compact_unless_detail_full(spool):
         assert bulk <= set(entry) and entry['content'].startswith('Channel: PJSIP/20')
     # The batch's diff still shows every file's text, whatever the detail.
     assert compact['diff']['after'].count('Channel: PJSIP/20') == 2
+
+
+def test_batch_echo_keeps_only_what_each_entry_gave():
+    params = {'name': 'r', 'spacing': 0, 'calls': [{'channel': 'PJSIP/1', 'data': None, 'archive': False},
+                                                   {'channel': None, 'number': '2'}]}
+    echoed = given_arguments(params)
+    assert echoed['calls'] == [{'channel': 'PJSIP/1', 'archive': False}, {'number': '2'}]
+    assert echoed['spacing'] == 0 and echoed['name'] == 'r'
+    assert params['calls'][0]['data'] is None  # the module's own parameters are left as they were
 
 
 def test_batch_with_one_invalid_entry_writes_nothing(spool):

@@ -76,6 +76,11 @@ def test_secret_variables_of_an_entry_are_written_and_masked(capsys, outgoing):
 def test_batch_echoes_each_entry_as_given_and_masks_secrets(capsys, outgoing):
     out, result = run_module(capsys, batch(outgoing, {'channel': 'Local/201@lab'},
                                            {'channel': 'Local/202@lab', 'secret_variables': {'PIN': SECRET}}))
+    assert SECRET not in out
+    if 'invocation' not in result:
+        # ansible-core 2.21 and newer print no echo of the arguments at all.
+        assert 'module_args' not in out
+        return
     echoed = result['invocation']['module_args']
     assert echoed['calls'][0] == {'channel': 'Local/201@lab'}
     assert set(echoed['calls'][1]) == {'channel', 'secret_variables'}
@@ -86,8 +91,9 @@ def test_batch_echoes_each_entry_as_given_and_masks_secrets(capsys, outgoing):
 
 def test_single_call_keeps_ansibles_own_echo(capsys, outgoing):
     _out, result = run_module(capsys, dict(channel='Local/201@lab', application='Echo', spool_dir=outgoing))
-    assert result['invocation']['module_args']['calls'] is None
     assert 'content' in result
+    if 'invocation' in result:  # ansible-core before 2.21
+        assert result['invocation']['module_args']['calls'] is None
 
 
 def test_trunk_parts_are_required_together_at_task_level(capsys, outgoing):
