@@ -273,7 +273,10 @@ calls:
       type: str
       sample: null
     mtime:
-      description: The file's mtime (epoch and ISO 8601 UTC).
+      description:
+        - The file's mtime (epoch and ISO 8601 UTC).
+        - The spool's owner can set any mtime. A year past 9999 is written with more digits, and C(iso_utc)
+          is null for a time no calendar date holds.
       type: dict
       sample: {"epoch": 1798101000, "iso_utc": "2026-12-24T08:30:00Z"}
     schedule:

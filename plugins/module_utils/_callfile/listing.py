@@ -91,7 +91,7 @@ def summarize(calls):
 
 
 def compact(call):
-    return dict((key, call.get(key)) for key in COMPACT_KEYS)
+    return {key: call.get(key) for key in COMPACT_KEYS}
 
 
 def list_spool(paths, names=None, statuses=None, since=None, detail='compact', asterisk=None, annotate=None,
@@ -118,7 +118,7 @@ def list_spool(paths, names=None, statuses=None, since=None, detail='compact', a
         # An archived file's outcome is its Status and Asterisk's notes: the compact result
         # needs no validated call for it, which halves the time over a large archive.
         light = detail == 'compact' and spooled.location == 'done'
-        described = describe(Found(spooled, asterisk, validate=not light), show_variables)
+        described = describe(Found(spooled, asterisk, validate=not light), show_variables, brief=detail == 'compact')
         if light and described['fields']:
             described['fields'] = _as_asterisk_reads(described['fields'])
         if wanted is None or described['status'] in wanted:

@@ -475,6 +475,11 @@ def normalise_codecs(value):
 # (key in the file, field, Asterisk's value for a missing or unreadable number)
 _NUMBERS = (('waittime', 'wait_time', DEFAULT_WAIT_TIME, 1), ('retrytime', 'retry_time', DEFAULT_RETRY_TIME, 1),
             ('maxretries', 'max_retries', 0, None), ('priority', 'priority', 1, 1))
+# Built once: parse_callfile runs for every file of a listing.
+_NUMBER_KEYS = dict((key, (field, default, minimum)) for key, field, default, minimum in _NUMBERS)
+_TEXT_KEYS = frozenset(('channel', 'callerid', 'account', 'application', 'data', 'context', 'extension'))
+_BOOL_FIELDS = {'alwaysdelete': 'always_delete', 'archive': 'archive', 'early_media': 'early_media'}
+_RETRY_KEYS = frozenset(('startretry', 'endretry', 'abortretry', 'retry', 'delayedretry'))
 
 
 def parse_callfile(text, validate=True):
@@ -495,14 +500,13 @@ def parse_callfile(text, validate=True):
     status = None
     unknown = []
     errors = []
-    numbers = dict((key, (field, default, minimum)) for key, field, default, minimum in _NUMBERS)
     for key, value in parse_lines(text):
         if key is None:
             errors.append('unparsable line: %r' % (value,))
-        elif key in ('channel', 'callerid', 'account', 'application', 'data', 'context', 'extension'):
+        elif key in _TEXT_KEYS:
             fields[key] = value
-        elif key in numbers:
-            field, default, minimum = numbers[key]
+        elif key in _NUMBER_KEYS:
+            field, default, minimum = _NUMBER_KEYS[key]
             number = scan_int(value)
             if number is None or (minimum is not None and number < minimum):
                 number = default
@@ -515,9 +519,9 @@ def parse_callfile(text, validate=True):
                 errors.append('Set without =: %r' % (value,))
         elif key == 'codecs':
             codecs.append(normalise_codecs(value))
-        elif key in ('alwaysdelete', 'archive', 'early_media'):
-            fields[{'alwaysdelete': 'always_delete'}.get(key, key)] = _true(value)
-        elif key in ('startretry', 'endretry', 'abortretry', 'retry', 'delayedretry'):
+        elif key in _BOOL_FIELDS:
+            fields[_BOOL_FIELDS[key]] = _true(value)
+        elif key in _RETRY_KEYS:
             match = _RETRY_NOTE.match(value)
             if match:
                 notes.append((key, int(match.group(1)), int(match.group(2)), int(match.group(3))))

@@ -50,11 +50,14 @@ def _redacted_error(error):
     return error
 
 
-def describe(found, show_variables=False):
+def describe(found, show_variables=False, brief=False):
     """A plain dict for one spooled file (see asterisk_callfile_info's RETURN).
 
     Variable values are masked unless ``show_variables``: they are where
     secrets live, and a file does not say which of its variables were.
+    ``brief`` is for a caller that keeps only the compact keys (listing's
+    COMPACT_KEYS): ``attempt_log`` stays empty and ``fields`` unmasked, as
+    neither leaves that caller.
     """
     spooled, record = found.file, found.record
     name = name_of(spooled.name) or (spooled.name[:-5] if spooled.name.endswith('.call') else spooled.name)
@@ -80,7 +83,7 @@ def describe(found, show_variables=False):
         return out
     spec = record.spec
     max_attempts = record.max_retries + 1
-    log = [a.as_dict() for a in record.attempts]
+    log = [] if brief else [a.as_dict() for a in record.attempts]
     if log and spooled.location == 'done' and log[-1]['outcome'] == 'running':
         # Asterisk notes no end for the last attempt; it appended Status when
         # it ended, which set the archived file's mtime.
@@ -96,7 +99,7 @@ def describe(found, show_variables=False):
         fields=spec.as_dict() if spec is not None else record.raw_fields,
         errors=list(record.errors),
     )
-    if not show_variables:
+    if not show_variables and not brief:
         out['fields'] = _redacted_fields(out['fields'])
         out['errors'] = [_redacted_error(error) for error in out['errors']]
     if found.phase == 'queued':

@@ -122,4 +122,14 @@ def resolve_schedule(when, now=None, field='schedule', clamp=True):
 
 
 def iso_utc(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+    """``epoch`` as ISO 8601 UTC text, or None when no calendar date can hold it.
+
+    Epochs come from file times, which the spool's owner sets at will: a
+    year past 9999 (tmpfs and btrfs keep one) is written with more digits,
+    where datetime would raise.
+    """
+    try:
+        parts = time.gmtime(epoch)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return '%04d-%02d-%02dT%02d:%02d:%02dZ' % parts[:6]

@@ -667,13 +667,14 @@ def scan(paths, include_done=True, match=None):
 def _read_entry(location, directory, dir_fd, entry):
     path = os.path.join(directory, entry.name)
     try:
-        info = entry.stat(follow_symlinks=False)
-        if stat.S_ISDIR(info.st_mode):
+        # The directory listing's file type answers these without a stat of
+        # its own (one syscall less per file of a large archive).
+        if entry.is_dir(follow_symlinks=False):
             return []
-        if not stat.S_ISREG(info.st_mode):
+        if not entry.is_file(follow_symlinks=False):
             # Not even opened: opening a device can have effects of its own.
             return [SpooledFile(location, path, None, None, '%s is %s, not a regular file; not read'
-                                % (path, kind_of(info.st_mode)))]
+                                % (path, kind_of(entry.stat(follow_symlinks=False).st_mode)))]
         data, info = read_regular(dir_fd, entry.name, path)
     except (NotRegularError, FileBusyError, FileTooLargeError) as exc:
         return [SpooledFile(location, path, None, None, str(exc))]

@@ -95,18 +95,12 @@ def _strip_comments(line):
     return ''.join(out)
 
 
-def _rstrip_low(text):
-    end = len(text)
-    while end and ord(text[end - 1]) < 33:
-        end -= 1
-    return text[:end]
+# The characters Asterisk trims around values: every one below 33.
+_LOW = ''.join(chr(code) for code in range(33))
 
-
-def _lstrip_low(text):
-    start = 0
-    while start < len(text) and ord(text[start]) < 33:
-        start += 1
-    return text[start:]
+# A line of this many characters or fewer cannot exceed MAX_LINE_BYTES in
+# UTF-8 (4 bytes at most each), so only longer lines need encoding to measure.
+_SURELY_SHORT = MAX_LINE_BYTES // 4
 
 
 def parse_lines(text):
@@ -116,17 +110,21 @@ def parse_lines(text):
     does not trim them).  Lines without ``:`` and over-long lines are
     returned as ``(None, raw_line)`` so callers can report them.
     """
+    # Runs once per line of every archived file a listing reads: the common
+    # line (short, no comment character) takes no helper call.
     pairs = []
+    append = pairs.append
     for raw in text.split('\n'):
-        if len(raw.encode('utf-8')) > MAX_LINE_BYTES:
-            pairs.append((None, raw))
+        if len(raw) > _SURELY_SHORT and len(raw.encode('utf-8')) > MAX_LINE_BYTES:
+            append((None, raw))
             continue
-        line = _rstrip_low(_strip_comments(raw))
+        line = _strip_comments(raw) if '#' in raw or ';' in raw else raw
+        line = line.rstrip(_LOW)
         if not line:
             continue
         colon = line.find(':')
         if colon < 0:
-            pairs.append((None, raw))
+            append((None, raw))
             continue
-        pairs.append((line[:colon].lower(), _lstrip_low(line[colon + 1:])))
+        append((line[:colon].lower(), line[colon + 1:].lstrip(_LOW)))
     return pairs

@@ -3,6 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 import builtins
+import shutil
+import tempfile
 import os
 
 import pytest
@@ -15,6 +17,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.listing 
     name_filter,
     parse_since,
 )
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths
 
 BODY = 'Channel: Local/1@busy\nApplication: Echo\nMaxRetries: 2\nArchive: yes\n'
 PAGE = ('Channel: Local/100@presser\nContext: pycall-page\nExtension: s\nPriority: 1\nSetvar: PYCALL_PAGE=%s\n'
@@ -198,3 +201,33 @@ def test_since_keeps_a_file_whose_time_could_not_be_read(spool, monkeypatch):
     calls, summary = list_spool(spool, since=1790000000)
     assert [(c['name'], c['status']) for c in calls] == [('locked', 'unknown')]
     assert summary['unknown'] == 1 and summary['total'] == 1
+
+
+@pytest.fixture
+def tmpfs_spool():
+    """A spool on tmpfs, which keeps an mtime past year 9999 (ext4 clamps it to 2446)."""
+    if not os.path.isdir('/dev/shm'):
+        pytest.skip('no /dev/shm')
+    base = tempfile.mkdtemp(prefix='pycall-unit-', dir='/dev/shm')
+    try:
+        for name in ('outgoing', 'outgoing_done', 'tmp'):
+            os.mkdir(os.path.join(base, name))
+        yield SpoolPaths(outgoing=os.path.join(base, 'outgoing'))
+    finally:
+        shutil.rmtree(base)
+
+
+def test_a_file_dated_past_year_9999_is_listed_not_a_traceback(tmpfs_spool):
+    far = 253402300800
+    put(tmpfs_spool.outgoing, 'far.0123456789abcdef.call', BODY, far)
+    put(tmpfs_spool.done, 'farther.0123456789abcdef.call', BODY + 'Status: Failed\n', 2 ** 62)
+    if os.stat(os.path.join(tmpfs_spool.outgoing, 'far.0123456789abcdef.call')).st_mtime != far:
+        pytest.skip('this /dev/shm does not keep such times')
+    for detail in ('compact', 'full'):
+        calls, summary = list_spool(tmpfs_spool, detail=detail)
+        by_name = dict((call['name'], call) for call in calls)
+        assert by_name['far']['mtime'] == {'epoch': far, 'iso_utc': '10000-01-01T00:00:00Z'}
+        assert by_name['far']['schedule'] == by_name['far']['mtime']
+        assert by_name['farther']['mtime']['iso_utc'] is None
+        assert by_name['farther']['status'] == 'failed'
+        assert summary['total'] == 2

@@ -85,3 +85,14 @@ def test_bad_times_are_refused_naming_the_field(value):
 
 def test_iso_utc():
     assert iso_utc(1790002800) == '2026-09-21T15:00:00Z'
+
+
+@pytest.mark.parametrize('epoch, text', [
+    (253402300799, '9999-12-31T23:59:59Z'),
+    # tmpfs and btrfs keep such mtimes; the spool's owner can set them with touch.
+    (253402300800, '10000-01-01T00:00:00Z'),
+    (-1, '1969-12-31T23:59:59Z'),
+    (2 ** 70, None),
+])
+def test_iso_utc_takes_any_file_time(epoch, text):
+    assert iso_utc(epoch) == text

@@ -111,3 +111,54 @@ def test_any_text_is_refused_or_survives_exactly(value):
         return
     # One directive in, the same one directive out: nothing injected.
     assert parse_lines(line + '\n') == [('data', value)]
+
+
+def _spooler_reads(text):
+    """pbx_spool's reading of a file, one character at a time: the model parse_lines must match."""
+    pairs = []
+    for raw in text.split('\n'):
+        if len(raw.encode('utf-8')) > MAX_LINE_BYTES:
+            pairs.append((None, raw))
+            continue
+        kept = []
+        for index, char in enumerate(raw):
+            if char == '#' and (index == 0 or raw[index - 1] in ' \t'):
+                break
+            if char == ';':
+                if index and raw[index - 1] == '\\':
+                    kept[-1] = ';'
+                    continue
+                break
+            kept.append(char)
+        while kept and ord(kept[-1]) < 33:
+            kept.pop()
+        if not kept:
+            continue
+        if ':' not in kept:
+            pairs.append((None, raw))
+            continue
+        colon = kept.index(':')
+        value = kept[colon + 1:]
+        while value and ord(value[0]) < 33:
+            value.pop(0)
+        pairs.append((''.join(kept[:colon]).lower(), ''.join(value)))
+    return pairs
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('aZ:=; \t#\\\r\x00\x1f\x7f\u00e9\u20ac\n')), max_size=80))
+def test_parser_matches_a_character_model_of_the_spooler(text):
+    assert parse_lines(text) == _spooler_reads(text)
+
+
+@pytest.mark.parametrize('char, count', [
+    ('x', 1016), ('x', 1017),                    # 1022 and 1023 bytes with 'Data: '
+    ('\u00e9', 508), ('\u00e9', 509),            # 2 bytes each
+    ('\u20ac', 338), ('\u20ac', 339),            # 3 bytes each
+    ('\U0001f4de', 254), ('\U0001f4de', 255),    # 4 bytes each: 1022 and 1026 bytes
+])
+def test_line_limit_is_counted_in_utf8_bytes(char, count):
+    line = 'Data: ' + char * count
+    assert parse_lines(line) == _spooler_reads(line)
+    over = len(line.encode('utf-8')) > MAX_LINE_BYTES
+    assert (parse_lines(line)[0][0] is None) == over
