@@ -69,7 +69,7 @@ options:
     version_added: 0.2.0
   detail:
     description:
-      - V(compact) returns per call RV(calls[].name), RV(calls[].call_file), RV(calls[].status), RV(calls[].phase),
+      - V(compact) returns per call RV(calls[].name), RV(calls[].status), RV(calls[].phase),
         RV(calls[].acknowledged), RV(calls[].acknowledged_at), RV(calls[].mtime), RV(calls[].schedule),
         RV(calls[].next_retry), RV(calls[].attempts) and RV(calls[].max_attempts).
       - V(full) returns every key described under RV(calls), the parsed fields and the attempt log included.
@@ -245,6 +245,7 @@ calls:
       type: str
       sample: page-4711-primary
     call_file:
+      returned: with O(detail=full)
       description: Path of the call file (named like the module's RV(pycall.asterisk.asterisk_callfile#module:call_file)).
       type: str
       sample: /var/spool/asterisk/outgoing_done/page-4711-primary.3f2c9a7b1d0e4f68.call

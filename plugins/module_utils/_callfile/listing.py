@@ -25,7 +25,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool im
 
 DETAILS = ('compact', 'full')
 # What a runbook needs of each call; the rest of describe() comes with detail=full.
-COMPACT_KEYS = ('name', 'call_file', 'status', 'phase', 'acknowledged', 'acknowledged_at',
+COMPACT_KEYS = ('name', 'status', 'phase', 'acknowledged', 'acknowledged_at',
                 'mtime', 'schedule', 'next_retry', 'attempts', 'max_attempts')
 # Call names never contain these (check_filename), so a name with one is a pattern.
 _GLOB_CHARS = re.compile(r'[*?\[]')
