@@ -34,7 +34,9 @@ def check_text(field, value, allow_empty=False, allow_leading_blank=False):
         if allow_empty:
             return value
         raise ValidationError(field, 'must not be empty', value)
-    for char in value:
+    # isprintable() is false for every Cc and Cs character (and a few harmless
+    # others, such as U+00A0): a printable value needs no look at each character.
+    for char in () if value.isprintable() else value:
         # Cc covers C0 (CR, LF, NUL...), DEL and C1; Cs are lone surrogates
         # that cannot be written as UTF-8 at all.
         category = unicodedata.category(char)

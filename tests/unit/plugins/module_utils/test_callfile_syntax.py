@@ -2,6 +2,9 @@
 # Copyright: (c) 2026, pycall.asterisk contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+import sys
+import unicodedata
+
 import pytest
 
 from hypothesis import given, settings, strategies as st
@@ -162,3 +165,12 @@ def test_line_limit_is_counted_in_utf8_bytes(char, count):
     assert parse_lines(line) == _spooler_reads(line)
     over = len(line.encode('utf-8')) > MAX_LINE_BYTES
     assert (parse_lines(line)[0][0] is None) == over
+
+
+def test_every_control_character_and_surrogate_is_refused():
+    # All of them, not a sample: check_text skips its per-character look for printable values.
+    refused = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) in ('Cc', 'Cs')]
+    assert len(refused) == 65 + 2048
+    for char in refused:
+        with pytest.raises(ValidationError):
+            check_text('data', 'a%sb' % char)
