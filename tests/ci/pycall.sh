@@ -103,6 +103,9 @@ while IFS= read -r line; do
     listed[$id]=1
 done <"$DEVIATIONS"
 
+# Captured once and read from a string: under pipefail, `section suite | grep -q` fails whenever
+# grep's early exit kills sed with SIGPIPE, and a listed test that ran is reported as not run.
+suite=$(section suite)
 passed=0
 total=0
 unexpected=()
@@ -115,7 +118,7 @@ while read -r outcome id _; do
     elif [[ -z ${listed[$id]:-} ]]; then
         unexpected+=("$outcome $id")
     fi
-done < <(section suite | grep -E '^(PASSED|FAILED|ERROR) tests/' | sed 's/ - .*//')
+done < <(grep -E '^(PASSED|FAILED|ERROR) tests/' <<<"$suite" | sed 's/ - .*//')
 
 if [[ $total -eq 0 ]]; then
     failures+=("pycall $PYCALL2_VERSION suite: no test ran")
@@ -127,7 +130,7 @@ for item in "${fixed[@]}"; do
     failures+=("pycall $PYCALL2_VERSION suite: $item passes now: remove it from $DEVIATIONS")
 done
 for id in "${!listed[@]}"; do
-    section suite | grep -qE "^(PASSED|FAILED|ERROR) ${id//[/\\[}( |\$)" \
+    grep -qE "^(PASSED|FAILED|ERROR) ${id//[/\\[}( |\$)" <<<"$suite" \
         || failures+=("pycall $PYCALL2_VERSION suite: listed $id did not run")
 done
 ci_note "pycall $PYCALL2_VERSION own suite: $passed of $total passed, $((total - passed)) listed deviation(s)"

@@ -137,7 +137,7 @@ lab_named_file() {
     local dir deadline=$((SECONDS + ${3:-60})) f
     dir="$("$LAB_BIN" root "$1")/var/spool/asterisk/outgoing_done"
     while :; do
-        f=$(cd "$dir" && find . -maxdepth 1 -type f -name "$2.????????????????.call" -printf '%f\n' | head -n 1)
+        f=$(cd "$dir" && find . -maxdepth 1 -type f -name "$2.????????????????.call" -printf '%f\n' -quit)
         [ -n "$f" ] && { echo "$f"; return 0; }
         [ "$SECONDS" -ge "$deadline" ] && return 1
         sleep 0.2

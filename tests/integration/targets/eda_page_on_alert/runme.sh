@@ -58,7 +58,8 @@ marked_pids() {
         pid=${environ#/proc/}
         pid=${pid%/environ}
         [ "$pid" != $$ ] || continue
-        if tr '\0' '\n' <"$environ" 2>/dev/null | grep -Fxq "PYCALL_EDA_RUN=$out"; then
+        # grep reads to the end (no -q): under pipefail an early exit could SIGPIPE tr.
+        if tr '\0' '\n' <"$environ" 2>/dev/null | grep -Fx "PYCALL_EDA_RUN=$out" >/dev/null; then
             echo "$pid"
         fi
     done
@@ -228,7 +229,8 @@ echo "== B never rang, W never paged, nothing is left in the spool"
 for fp in "$fp_b" "$fp_w"; do
     lab_expect_calls_named ast1 "page-$fp-primary" 0
     lab_expect_calls_named ast1 "page-$fp-secondary" 0
-    if find "$(lab_root ast1)/var/spool/asterisk" -name "page-$fp-*" | grep -q .; then
+    left=$(find "$(lab_root ast1)/var/spool/asterisk" -name "page-$fp-*")
+    if [[ -n $left ]]; then
         lab_fail "a call file of alert $fp is left"
     fi
 done

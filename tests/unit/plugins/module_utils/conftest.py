@@ -9,15 +9,18 @@ import tempfile
 import pytest
 
 try:
-    from hypothesis import settings
+    from hypothesis import HealthCheck, settings
 except ImportError:  # the pure-pytest quick loop without hypothesis
     settings = None
 
 # CI must give the same verdict twice on the same commit: hypothesis explores a fixed sequence
 # of examples unless PYCALL_HYPOTHESIS_RANDOM=1 asks for fresh ones (do that when hunting).
+# Neither profile judges speed: on a 2-core machine shared with a lab, an example that takes long
+# to generate or run says nothing about the code, and must not fail the run.
 if settings is not None:
-    settings.register_profile('pycall-ci', derandomize=True, print_blob=True)
-    settings.register_profile('pycall-random', print_blob=True)
+    _UNTIMED = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+    settings.register_profile('pycall-ci', derandomize=True, **_UNTIMED)
+    settings.register_profile('pycall-random', **_UNTIMED)
     settings.load_profile('pycall-random' if os.environ.get('PYCALL_HYPOTHESIS_RANDOM') == '1' else 'pycall-ci')
 
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import SpoolPaths
