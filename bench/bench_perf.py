@@ -21,7 +21,9 @@ this shared machine hits them alike; the ratios are the figures to read):
             files in outgoing_done.
   info      asterisk_callfile_info over --info-archived archived calls, local connection: the
             whole task (playbook minus a one-ping playbook), the module alone (run directly,
-            no Ansible) and the size of its result; also with detail=full when the module has it.
+            no Ansible) and the size of its result; also with detail=full when the module has it;
+            and Ansible's share: the default result returned again by a module that reads no
+            spool (bench/library/bench_info_carry.py).
   immediate an immediate call (lab): from the task's start (a callback notes it) to Asterisk's
             dialplan (the mtime of the lab's call log once its line for this call appears).
 
@@ -271,8 +273,14 @@ def info_has_detail():
         return '\n  detail:\n' in handle.read()
 
 
+def info_carry_play():
+    return ('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
+            '    - bench_info_carry:\n'
+            '        result: "{{ result }}"\n')
+
+
 def info_alone(collections, base, detail):
-    """(seconds, result bytes) of the module run directly by Python, without Ansible."""
+    """(seconds, result text) of the module run directly by Python, without Ansible."""
     args = {'spool_dir': os.path.join(base, 'outgoing'), '_ansible_check_mode': False}
     if detail:
         args['detail'] = detail
@@ -290,7 +298,7 @@ def info_alone(collections, base, detail):
     result = json.loads(out.decode())
     if result.get('failed') or len(result['calls']) != int(result.get('summary', {}).get('total', len(result['calls']))):
         raise SystemExit('asterisk_callfile_info failed: %s' % out[:2000])
-    return elapsed, len(out)
+    return elapsed, out
 
 
 def measure_info(args, plays, collections):
@@ -300,15 +308,21 @@ def measure_info(args, plays, collections):
     try:
         benchlib.fill_archive(os.path.join(base, 'outgoing_done'), args.info_archived)
         samples = dict((detail, {'task': [], 'alone': [], 'size': 0}) for detail in details)
-        pings = []
+        pings, carries = [], []
+        # The default result as the module returns it, for the carry case.
+        saved = os.path.join(base, 'info-result.json')
         for round_ in range(args.rounds):
             log('info round %d/%d (%d archived)' % (round_ + 1, args.rounds, args.info_archived))
             pings.append(plays.run(benchlib.ping_play()))
             for detail in details:
                 samples[detail]['task'].append(plays.run(info_play(detail), {'spool': base}))
-                seconds, size = info_alone(collections, base, detail)
+                seconds, out = info_alone(collections, base, detail)
                 samples[detail]['alone'].append(seconds)
-                samples[detail]['size'] = size
+                samples[detail]['size'] = len(out)
+                if detail is None:
+                    with open(saved, 'wb') as handle:
+                        handle.write(out)
+            carries.append(plays.run(info_carry_play(), {'result': saved}))
         ping = benchlib.best(pings)
         for detail in details:
             task = benchlib.best(samples[detail]['task']) - ping
@@ -318,6 +332,12 @@ def measure_info(args, plays, collections):
                          'the module alone (no Ansible): %.2f s; result %.1f MB'
                          % (benchlib.best(samples[detail]['alone']), samples[detail]['size'] / 1e6),
                          '-', '< 1 s' if not detail else 'reachable'])
+            if detail is None:
+                carried = max(benchlib.best(carries) - ping, 1e-6)
+                rows.append(['the default task, Ansible\'s share: the same result returned through a module that '
+                             'reads no spool (bench/library/bench_info_carry.py)',
+                             '%.2f s of the %.2f s' % (carried, task),
+                             'the rest, the collection\'s own work: %.2f s' % (task - carried), '-', '-'])
     finally:
         shutil.rmtree(base)
     return rows
