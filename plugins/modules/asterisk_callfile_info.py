@@ -70,9 +70,11 @@ options:
   detail:
     description:
       - V(compact) returns per call RV(calls[].name), RV(calls[].status), RV(calls[].phase),
-        RV(calls[].acknowledged), RV(calls[].acknowledged_at), RV(calls[].mtime), RV(calls[].schedule),
-        RV(calls[].next_retry), RV(calls[].attempts) and RV(calls[].max_attempts).
-      - V(full) returns every key described under RV(calls), the parsed fields and the attempt log included.
+        RV(calls[].acknowledged), RV(calls[].acknowledged_at_epoch), RV(calls[].mtime_epoch),
+        RV(calls[].attempts) and RV(calls[].max_attempts), each a plain value, times in epoch seconds (a
+        result of nested values costs Ansible more time to carry than reading the spool takes).
+      - V(full) returns every key described under RV(calls), the parsed fields, the attempt log and the times
+        as dicts with an ISO 8601 form included.
     type: str
     choices: [compact, full]
     default: compact
@@ -130,6 +132,11 @@ EXAMPLES = r'''
 - name: How many calls each state holds
   ansible.builtin.debug:
     msg: "{{ spool.summary.completed }} of {{ spool.summary.total }} calls completed"
+
+- name: Calls still queued, with their due time in UTC
+  ansible.builtin.debug:
+    msg: "{{ item.name }} is due at {{ '%Y-%m-%dT%H:%M:%SZ' | strftime(item.mtime_epoch, utc=true) }}"
+  loop: "{{ spool.calls | selectattr('phase', 'equalto', 'queued') }}"
 
 - name: Everything about one call, its fields and attempt log included
   pycall.asterisk.asterisk_callfile_info:
@@ -273,7 +280,17 @@ calls:
       description: Why a V(stuck) call cannot finish; null otherwise.
       type: str
       sample: null
+    mtime_epoch:
+      description:
+        - The file's mtime, epoch seconds. For a V(queued) call it is when the call is due (RV(calls[].schedule)),
+          for a V(waiting) one when it is attempted next (RV(calls[].next_retry)), for a V(finished) one when
+          Asterisk archived it.
+        - Null when the file's time could not be read.
+      type: int
+      sample: 1798101000
+      version_added: 0.2.0
     mtime:
+      returned: with O(detail=full)
       description:
         - The file's mtime (epoch and ISO 8601 UTC).
         - The spool's owner can set any mtime. A year past 9999 is written with more digits, and C(iso_utc)
@@ -281,12 +298,14 @@ calls:
       type: dict
       sample: {"epoch": 1798101000, "iso_utc": "2026-12-24T08:30:00Z"}
     schedule:
+      returned: with O(detail=full)
       description:
         - When a pending call will be dialled (what the module returned as
           RV(pycall.asterisk.asterisk_callfile#module:schedule)); null otherwise.
       type: dict
       sample: {"epoch": 1798101000, "iso_utc": "2026-12-24T08:30:00Z"}
     next_retry:
+      returned: with O(detail=full)
       description:
         - When a V(waiting) call is attempted next (the end of the last attempt plus RetryTime, which is the
           file's mtime); null otherwise.
@@ -335,7 +354,13 @@ calls:
       type: bool
       sample: true
       version_added: 0.2.0
+    acknowledged_at_epoch:
+      description: When the page was acknowledged, epoch seconds, or null.
+      type: int
+      sample: 1798101012
+      version_added: 0.2.0
     acknowledged_at:
+      returned: with O(detail=full)
       description: When the page was acknowledged (epoch and ISO 8601 UTC), or null.
       type: dict
       sample: {"epoch": 1798101012, "iso_utc": "2026-12-24T08:30:12Z"}

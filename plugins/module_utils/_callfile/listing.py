@@ -7,8 +7,10 @@
 An archive may hold tens of thousands of calls.  Handing every parsed field
 of each through Ansible costs seconds (the result, not the reading, is the
 expensive part), so the default result per call is what a runbook decides
-on: name, file, status, phase, acknowledgement, times, attempts.  The full
-description (report.describe) is there on request.  Filters by
+on: name, status, phase, acknowledgement, times, attempts, every value a
+scalar (Ansible's cost grows with the objects it carries: a nested time per
+entry costs more than the rest of the entry).  The full description
+(report.describe) is there on request.  Filters by
 name (exact or glob), status and last activity are applied while the
 directories are read once, and names before any file is opened.
 """
@@ -25,8 +27,10 @@ from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool im
 
 DETAILS = ('compact', 'full')
 # What a runbook needs of each call; the rest of describe() comes with detail=full.
-COMPACT_KEYS = ('name', 'status', 'phase', 'acknowledged', 'acknowledged_at',
-                'mtime', 'schedule', 'next_retry', 'attempts', 'max_attempts')
+# A queued call's mtime is its due time and a waiting call's its next attempt, so
+# schedule and next_retry would only restate mtime_epoch.
+COMPACT_KEYS = ('name', 'status', 'phase', 'acknowledged', 'acknowledged_at_epoch',
+                'mtime_epoch', 'attempts', 'max_attempts')
 # Call names never contain these (check_filename), so a name with one is a pattern.
 _GLOB_CHARS = re.compile(r'[*?\[]')
 _AGO = re.compile(r'^-\s*(\d+)\s*([smhd])$')
@@ -90,8 +94,21 @@ def summarize(calls):
     return counts
 
 
-def compact(call):
-    return {key: call.get(key) for key in COMPACT_KEYS}
+def _compact_entry(found, light):
+    """The compact keys of one call, plus the fields is_page reads (dropped after annotate)."""
+    record = found.record
+    entry = {'name': call_name(found.file.name), 'status': found.state, 'phase': found.phase,
+             'attempts': 0, 'max_attempts': None, 'fields': None}
+    if record is not None:
+        entry.update(attempts=record.attempts_made, max_attempts=record.max_retries + 1)
+        if record.spec is not None:
+            entry['fields'] = record.spec.as_dict()
+        elif light:
+            # An unvalidated archived file: read its fields as Asterisk would, so a page is told alike.
+            entry['fields'] = _as_asterisk_reads(record.raw_fields)
+        else:
+            entry['fields'] = record.raw_fields
+    return entry
 
 
 def list_spool(paths, names=None, statuses=None, since=None, detail='compact', asterisk=None, annotate=None,
@@ -111,22 +128,29 @@ def list_spool(paths, names=None, statuses=None, since=None, detail='compact', a
     if unknown:
         raise ValidationError('status', 'must be among %s' % ', '.join(STATES), unknown[0])
     wanted = set(statuses) if statuses else None
-    calls = []
+    brief = detail == 'compact'
+    found_calls = []
     for spooled in scan(paths, match=name_filter(names)):
         if since is not None and spooled.mtime is not None and spooled.mtime < since:
             continue
         # An archived file's outcome is its Status and Asterisk's notes: the compact result
         # needs no validated call for it, which halves the time over a large archive.
-        light = detail == 'compact' and spooled.location == 'done'
-        described = describe(Found(spooled, asterisk, validate=not light), show_variables, brief=detail == 'compact')
-        if light and described['fields']:
-            described['fields'] = _as_asterisk_reads(described['fields'])
-        if wanted is None or described['status'] in wanted:
-            calls.append(described)
+        light = brief and spooled.location == 'done'
+        found = Found(spooled, asterisk, validate=not light)
+        if wanted is not None and found.state not in wanted:
+            continue
+        call = _compact_entry(found, light) if brief else describe(found, show_variables)
+        call['mtime_epoch'] = spooled.mtime
+        found_calls.append((spooled.mtime or 0, spooled.path, call))
+    found_calls.sort(key=lambda item: item[:2])
+    calls = [call for _mtime, _path, call in found_calls]
     if annotate is not None:
         annotate(calls)
-    calls.sort(key=lambda c: ((c['mtime'] or {}).get('epoch') or 0, c['call_file']))
-    summary = summarize(calls)
-    if detail == 'compact':
-        calls = [compact(call) for call in calls]
-    return calls, summary
+    for call in calls:
+        call['acknowledged_at_epoch'] = (call.get('acknowledged_at') or {}).get('epoch')
+        if brief:
+            # Only the compact keys leave: fields served annotate, acknowledged_at restates the epoch.
+            call.pop('fields')
+            call.pop('acknowledged_at', None)
+            call.setdefault('acknowledged', None)
+    return calls, summarize(calls)

@@ -50,14 +50,11 @@ def _redacted_error(error):
     return error
 
 
-def describe(found, show_variables=False, brief=False):
+def describe(found, show_variables=False):
     """A plain dict for one spooled file (see asterisk_callfile_info's RETURN).
 
     Variable values are masked unless ``show_variables``: they are where
     secrets live, and a file does not say which of its variables were.
-    ``brief`` is for a caller that keeps only the compact keys (listing's
-    COMPACT_KEYS): ``attempt_log`` stays empty and ``fields`` unmasked, as
-    neither leaves that caller.
     """
     spooled, record = found.file, found.record
     name = name_of(spooled.name) or (spooled.name[:-5] if spooled.name.endswith('.call') else spooled.name)
@@ -83,7 +80,7 @@ def describe(found, show_variables=False, brief=False):
         return out
     spec = record.spec
     max_attempts = record.max_retries + 1
-    log = [] if brief else [a.as_dict() for a in record.attempts]
+    log = [a.as_dict() for a in record.attempts]
     if log and spooled.location == 'done' and log[-1]['outcome'] == 'running':
         # Asterisk notes no end for the last attempt; it appended Status when
         # it ended, which set the archived file's mtime.
@@ -99,7 +96,7 @@ def describe(found, show_variables=False, brief=False):
         fields=spec.as_dict() if spec is not None else record.raw_fields,
         errors=list(record.errors),
     )
-    if not show_variables and not brief:
+    if not show_variables:
         out['fields'] = _redacted_fields(out['fields'])
         out['errors'] = [_redacted_error(error) for error in out['errors']]
     if found.phase == 'queued':
