@@ -231,7 +231,7 @@ for fp in "$fp_b" "$fp_w"; do
     lab_expect_calls_named ast1 "page-$fp-secondary" 0
     left=$(find "$(lab_root ast1)/var/spool/asterisk" -name "page-$fp-*")
     if [[ -n $left ]]; then
-        lab_fail "a call file of alert $fp is left"
+        lab_fail "call files of alert $fp are left: ${left//$'\n'/ }"
     fi
 done
 lab_expect_empty_spool ast1
