@@ -41,6 +41,11 @@ def name_of(filename):
     return name
 
 
+def call_name(filename):
+    """The name a file is listed under: the call's name, or the file name without .call."""
+    return name_of(filename) or (filename[:-len(CALL_SUFFIX)] if filename.endswith(CALL_SUFFIX) else filename)
+
+
 def call_state(location, record):
     """pending, in_progress, completed, failed, expired (or unknown) for a file.
 

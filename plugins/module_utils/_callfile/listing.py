@@ -20,8 +20,8 @@ import re
 import time
 
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import ValidationError
-from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.found import Found, name_of
-from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import STATES, describe
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.found import Found, call_name
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import STATES, describe, outline
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.schedule import resolve_schedule
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import scan
 
@@ -35,11 +35,6 @@ COMPACT_KEYS = ('name', 'status', 'phase', 'acknowledged', 'acknowledged_at_epoc
 _GLOB_CHARS = re.compile(r'[*?\[]')
 _AGO = re.compile(r'^-\s*(\d+)\s*([smhd])$')
 _UNIT_SECONDS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400}
-
-
-def call_name(filename):
-    """The name a file is listed under: the call's name, or the file name without .call."""
-    return name_of(filename) or (filename[:-5] if filename.endswith('.call') else filename)
 
 
 def name_filter(patterns):
@@ -95,12 +90,11 @@ def summarize(calls):
 
 
 def _compact_entry(found, light):
-    """The compact keys of one call, plus the fields is_page reads (dropped after annotate)."""
+    """The outline of one call plus the fields is_page reads (list_spool keeps COMPACT_KEYS)."""
     record = found.record
-    entry = {'name': call_name(found.file.name), 'status': found.state, 'phase': found.phase,
-             'attempts': 0, 'max_attempts': None, 'fields': None}
+    entry = outline(found)
+    entry['fields'] = None
     if record is not None:
-        entry.update(attempts=record.attempts_made, max_attempts=record.max_retries + 1)
         if record.spec is not None:
             entry['fields'] = record.spec.as_dict()
         elif light:
@@ -140,7 +134,6 @@ def list_spool(paths, names=None, statuses=None, since=None, detail='compact', a
         if wanted is not None and found.state not in wanted:
             continue
         call = _compact_entry(found, light) if brief else describe(found, show_variables)
-        call['mtime_epoch'] = spooled.mtime
         found_calls.append((spooled.mtime or 0, spooled.path, call))
     found_calls.sort(key=lambda item: item[:2])
     calls = [call for _mtime, _path, call in found_calls]
@@ -148,9 +141,7 @@ def list_spool(paths, names=None, statuses=None, since=None, detail='compact', a
         annotate(calls)
     for call in calls:
         call['acknowledged_at_epoch'] = (call.get('acknowledged_at') or {}).get('epoch')
-        if brief:
-            # Only the compact keys leave: fields served annotate, acknowledged_at restates the epoch.
-            call.pop('fields')
-            call.pop('acknowledged_at', None)
-            call.setdefault('acknowledged', None)
+    if brief:
+        # Only the compact keys leave: fields served annotate, acknowledged_at restates the epoch.
+        calls = [dict((key, call.get(key)) for key in COMPACT_KEYS) for call in calls]
     return calls, summarize(calls)

@@ -15,12 +15,11 @@ last attempt gets no EndRetry).
 import os
 import time
 
-from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.found import Found, name_of
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.found import call_name
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import parse_callfile
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.safeio import read_text_at
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.schedule import iso_utc
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.secrets import MASK
-from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.spool import scan
 
 STATES = ('pending', 'in_progress', 'completed', 'failed', 'expired', 'unknown')
 
@@ -50,6 +49,19 @@ def _redacted_error(error):
     return error
 
 
+def outline(found):
+    """What every description of a call starts with: its name, state, phase, file time and attempts."""
+    record = found.record
+    return {
+        'name': call_name(found.file.name),
+        'status': found.state,
+        'phase': found.phase,
+        'mtime_epoch': found.file.mtime,
+        'attempts': record.attempts_made if record is not None else 0,
+        'max_attempts': record.max_retries + 1 if record is not None else None,
+    }
+
+
 def describe(found, show_variables=False):
     """A plain dict for one spooled file (see asterisk_callfile_info's RETURN).
 
@@ -57,29 +69,23 @@ def describe(found, show_variables=False):
     secrets live, and a file does not say which of its variables were.
     """
     spooled, record = found.file, found.record
-    name = name_of(spooled.name) or (spooled.name[:-5] if spooled.name.endswith('.call') else spooled.name)
-    out = {
-        'name': name,
+    out = outline(found)
+    out.update({
         'call_file': spooled.path,
         'location': spooled.location,
-        'status': found.state,
-        'phase': found.phase,
         'stuck_reason': found.stuck_reason,
         'mtime': _stamp(spooled.mtime),
         'schedule': None,
         'next_retry': None,
-        'attempts': 0,
-        'max_attempts': None,
         'attempts_left': None,
         'attempt_log': [],
         'fields': None,
         'errors': [],
-    }
+    })
     if record is None:
         out['errors'] = [spooled.error or 'unreadable']
         return out
     spec = record.spec
-    max_attempts = record.max_retries + 1
     log = [a.as_dict() for a in record.attempts]
     if log and spooled.location == 'done' and log[-1]['outcome'] == 'running':
         # Asterisk notes no end for the last attempt; it appended Status when
@@ -87,11 +93,8 @@ def describe(found, show_variables=False):
         log[-1].update(outcome='final', ended=int(spooled.mtime) if spooled.mtime is not None else None)
     if log and found.phase == 'stuck':
         log[-1]['outcome'] = 'stuck'
-    made = record.attempts_made
     out.update(
-        attempts=made,
-        max_attempts=max_attempts,
-        attempts_left=max(0, max_attempts - made) if spooled.location == 'outgoing' else 0,
+        attempts_left=max(0, out['max_attempts'] - out['attempts']) if spooled.location == 'outgoing' else 0,
         attempt_log=log,
         fields=spec.as_dict() if spec is not None else record.raw_fields,
         errors=list(record.errors),
@@ -108,22 +111,6 @@ def describe(found, show_variables=False):
     # again (it appends DelayedRetry then); the next attempt, if this one
     # fails, is its end + RetryTime, unknown until it ends.
     return out
-
-
-def list_calls(paths, names=None, statuses=None, asterisk=None, show_variables=False):
-    """Every call in outgoing and outgoing_done, optionally filtered, oldest first."""
-    wanted = set(names) if names else None
-
-    def match(filename):
-        if wanted is None:
-            return True
-        return (name_of(filename) or filename) in wanted or filename[:-5] in wanted
-
-    calls = [describe(Found(f, asterisk), show_variables) for f in scan(paths, match=match)]
-    if statuses:
-        calls = [c for c in calls if c['status'] in statuses]
-    calls.sort(key=lambda c: ((c['mtime'] or {}).get('epoch') or 0, c['call_file']))
-    return calls
 
 
 def wait_for_outcome(paths, call_file, timeout, poll=0.5, clock=time.time, sleep=time.sleep):

@@ -4,9 +4,15 @@
 
 import os
 
-from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import list_calls, wait_for_outcome
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import wait_for_outcome
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.listing import list_spool
 
 BODY = 'Channel: Local/1@busy\nApplication: Echo\nMaxRetries: 2\nArchive: yes\n'
+
+
+def list_spool_full(paths, **filters):
+    """Every call with its full description, as asterisk_callfile_info detail=full lists them."""
+    return list_spool(paths, detail='full', **filters)[0]
 
 
 def put(directory, name, text, mtime=1790000000):
@@ -25,7 +31,7 @@ def test_states_told_from_asterisks_notes(spool):
     put(spool.done, 'd.0123456789abcdef.call', BODY + 'Status: Failed\n')
     put(spool.done, 'e.0123456789abcdef.call', BODY + 'Status: Expired\n')
     put(spool.outgoing, 'foreign.call', 'this is not a call file\n', 1)
-    calls = dict((c['name'], c) for c in list_calls(spool))
+    calls = dict((c['name'], c) for c in list_spool_full(spool))
     assert dict((n, c['status']) for n, c in calls.items()) == {
         'a': 'pending', 'b': 'in_progress', 'c': 'completed', 'd': 'failed', 'e': 'expired', 'foreign': 'unknown'}
     assert calls['a']['schedule']['epoch'] == 1790000300 and calls['a']['next_retry'] is None
@@ -44,15 +50,15 @@ def test_states_told_from_asterisks_notes(spool):
 def test_filters(spool):
     put(spool.outgoing, 'a.0123456789abcdef.call', BODY)
     put(spool.done, 'c.0123456789abcdef.call', BODY + 'Status: Completed\n')
-    assert [c['name'] for c in list_calls(spool, names=['c'])] == ['c']
-    assert [c['name'] for c in list_calls(spool, statuses=['pending'])] == ['a']
-    assert list_calls(spool, names=['zzz']) == []
+    assert [c['name'] for c in list_spool_full(spool, names=['c'])] == ['c']
+    assert [c['name'] for c in list_spool_full(spool, statuses=['pending'])] == ['a']
+    assert list_spool_full(spool, names=['zzz']) == []
 
 
 def test_dialing_has_no_known_next_attempt(spool):
     # While dialling, the mtime (start + 2 * RetryTime) is only when Asterisk looks again.
     put(spool.outgoing, 'd.0123456789abcdef.call', BODY + 'RetryTime: 10\nStartRetry: 7 1 (1790000010)\n', 1790000020)
-    call = list_calls(spool)[0]
+    call = list_spool_full(spool)[0]
     assert call['phase'] == 'dialing' and call['status'] == 'in_progress'
     assert call['next_retry'] is None and call['schedule'] is None
     assert call['attempt_log'][0]['started'] == 1790000000 and call['attempt_log'][0]['outcome'] == 'running'
@@ -62,7 +68,7 @@ def test_dialing_has_no_known_next_attempt(spool):
 def test_stuck_after_a_restart_under_the_same_pid(spool):
     put(spool.outgoing, 's.0123456789abcdef.call', BODY + 'RetryTime: 10\nStartRetry: 7 1 (1790000010)\n'
         'DelayedRetry: 7 1 (1790000030)\n', 1790000040)
-    call = list_calls(spool, asterisk=(7, 1790000025))[0]
+    call = list_spool_full(spool, asterisk=(7, 1790000025))[0]
     assert call['phase'] == 'stuck' and call['status'] == 'in_progress'
     assert 'DelayedRetry forever' in call['stuck_reason']
     assert call['attempt_log'][0]['outcome'] == 'stuck' and call['attempt_log'][0]['delayed_retries'] == 1

@@ -20,7 +20,8 @@ from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import s
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import SpoolError
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, ensure_calls
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import CallSpec
-from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import list_calls, wait_for_outcome
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import wait_for_outcome
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.listing import list_spool
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.safeio import (
     READ_CAP,
     FileBusyError,
@@ -226,7 +227,7 @@ def test_scan_reports_planted_names_and_reads_none_of_them(spool, outside):
     assert 'more than the %d' % READ_CAP in found['sparse.call'].error
     for name in ('link.call', 'fifo.call', 'sparse.call'):
         assert found[name].text is None
-    calls = list_calls(spool)
+    calls = list_spool(spool, detail='full')[0]
     assert SECRET.decode() not in repr(calls)
     assert sorted(c['status'] for c in calls) == ['completed', 'unknown', 'unknown', 'unknown']
 
@@ -242,7 +243,7 @@ def test_a_symlinked_spool_dir_is_refused_not_listed(tmp_path, outside, which, l
     with pytest.raises(SpoolError, match='^%s: .*%s is a symbolic link; refused' % (label, which)):
         scan(paths)
     with pytest.raises(SpoolError, match='symbolic link'):
-        list_calls(paths)
+        list_spool(paths, detail='full')
 
 
 @pytest.mark.parametrize('which, label', [('outgoing', 'spool_dir'), ('tmp', 'staging_dir')])

@@ -13,7 +13,7 @@ from ansible_collections.pycall.asterisk.plugins.module_utils._callfile import t
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.errors import SpoolError
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.manage import CallRequest, derive_name
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.model import CallSpec
-from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.report import list_calls
+from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.listing import list_spool
 from ansible_collections.pycall.asterisk.plugins.module_utils._callfile.secrets import (
     MASK,
     Redactor,
@@ -163,17 +163,17 @@ def test_files_are_owner_only_by_default(spool):
 
 def test_the_info_listing_masks_variables_unless_asked(spool):
     _run(_params(spool, secret_variables={'PIN': SECRET}, variables={'A': 'x'}))
-    (call,) = list_calls(spool)
+    (call,) = list_spool(spool, detail='full')[0]
     assert call['fields']['variables'] == {'A': MASK, 'PIN': MASK}
     assert '4711' not in json.dumps(call)
-    (shown,) = list_calls(spool, show_variables=True)
+    (shown,) = list_spool(spool, detail='full', show_variables=True)[0]
     assert shown['fields']['variables'] == {'A': 'x', 'PIN': SECRET}
 
 
 def test_the_info_listing_hides_a_set_line_quoted_in_a_parse_error(spool):
     with open(os.path.join(spool.outgoing, 'odd.call'), 'w') as handle:
         handle.write('Channel: Local/1@answer\nApplication: Echo\nSet: %s\n' % SECRET)
-    (call,) = list_calls(spool)
+    (call,) = list_spool(spool, detail='full')[0]
     assert '4711' not in json.dumps(call)
     assert any(error.startswith('Set without =') for error in call['errors'])
 
